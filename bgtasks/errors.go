@@ -1,0 +1,68 @@
+package bgtasks
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrAbandoned is wrapped by the error of every task that never ran to its
+// end: the runner was shutting down, the handler panicked, or the limit's
+// overflow policy was Drop.
+var ErrAbandoned = errors.New("bgtasks: task abandoned")
+
+func abandoned(reason string) error { return fmt.Errorf("%w: %s", ErrAbandoned, reason) }
+
+var (
+	errRefused       = abandoned("runner is shutting down")
+	errDeadline      = abandoned("shutdown deadline passed")
+	errHandlerPanic  = abandoned("handler panicked")
+	errOverloaded    = abandoned("concurrency limit reached")
+	errRunnerStopped = abandoned("runner stopped before a slot was free")
+)
+
+// A TaskError describes a task that did not complete. It is what the error
+// hook receives.
+type TaskError struct {
+	Task     string
+	Method   string
+	Path     string
+	Duration time.Duration // how long it ran; zero if it never started
+	// Err is what the task returned, a *PanicError, or an error wrapping
+	// ErrAbandoned.
+	Err error
+}
+
+func (e *TaskError) Error() string {
+	return fmt.Sprintf("bgtasks: task %q (%s %s): %v", e.Task, e.Method, e.Path, e.Err)
+}
+
+func (e *TaskError) Unwrap() error { return e.Err }
+
+// A PanicError is the error of a task that panicked.
+type PanicError struct {
+	Value any    // what was passed to panic
+	Stack []byte // the panicking goroutine's stack
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
+
+// Unwrap returns the panic value if it is an error.
+func (e *PanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
+
+// shutdownError is what Shutdown returns when its deadline passes.
+type shutdownError struct {
+	abandoned int
+	running   int
+	cause     error
+}
+
+func (e *shutdownError) Error() string {
+	return fmt.Sprintf("bgtasks: shutdown: %d task(s) abandoned (%d running, %d not started): %v",
+		e.abandoned, e.running, e.abandoned-e.running, e.cause)
+}
+
+func (e *shutdownError) Unwrap() []error { return []error{ErrAbandoned, e.cause} }

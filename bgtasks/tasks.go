@@ -1,0 +1,117 @@
+package bgtasks
+
+import (
+	"context"
+	"strconv"
+	"time"
+)
+
+// Func is the work of one task. Its context carries the request's values
+// but not its cancellation; see the package documentation.
+type Func func(ctx context.Context) error
+
+type queueKey struct{}
+
+// From returns the task queue of the request whose context is ctx, or of the
+// request that queued the task running with ctx.
+//
+// From panics if ctx never passed through a Runner's Middleware: a task
+// queued there would never run, and a panic during development beats a task
+// lost in production.
+func From(ctx context.Context) *Tasks {
+	if t, ok := ctx.Value(queueKey{}).(*Tasks); ok {
+		return t
+	}
+	panic("bgtasks: no task queue in this context; serve the handler through " +
+		"(*bgtasks.Runner).Middleware, for example http.ListenAndServe(addr, runner.Middleware(mux)), " +
+		"and pass r.Context() along to helpers")
+}
+
+// queueState says who may start a queue's tasks.
+type queueState int
+
+const (
+	collecting queueState = iota // the handler is running; the middleware starts the tasks
+	draining                     // a goroutine (or, in synchronous mode, the middleware) is running them
+	idle                         // drained; the next Add starts a new drain
+	dropped                      // the handler panicked; every Add is abandoned
+)
+
+type task struct {
+	name  string
+	fn    Func
+	index int
+}
+
+// Tasks is the task queue of one request. Its methods are safe for
+// concurrent use. The zero value is not usable; get one from From.
+type Tasks struct {
+	runner *Runner
+	method string
+	path   string
+	values context.Context // the request's context, whose values tasks see
+
+	// Guarded by runner.mu.
+	id         uint64 // 0 until the first Add
+	added      int    // tasks ever added, refused ones included
+	items      []task // accepted tasks; items[next:] have not started
+	next       int
+	running    bool // items[next-1] is running and not yet accounted for
+	unfinished int  // accepted tasks not yet completed, failed or abandoned
+	state      queueState
+	prevActive *Tasks // in runner.active while unfinished > 0
+	nextActive *Tasks
+}
+
+// Add queues fn to run after the response, under name, which appears in logs
+// and events. Tasks run in the order added; an empty name becomes "task N".
+// Add may be called from the handler, a middleware, a helper, another
+// goroutine, or a running task, whose addition runs after it. Once the
+// Runner is shutting down, or the handler has panicked, Add abandons fn at
+// once, with a log line. Add panics if fn is nil.
+func (t *Tasks) Add(name string, fn Func) {
+	if fn == nil {
+		panic("bgtasks: Add(" + strconv.Quote(name) + ", nil)")
+	}
+	r := t.runner
+	r.mu.Lock()
+	if t.id == 0 {
+		r.lastID++
+		t.id = r.lastID
+	}
+	t.added++
+	if name == "" {
+		name = "task " + strconv.Itoa(t.added)
+	}
+	tk := task{name: name, fn: fn, index: t.added - 1}
+	r.stats.Queued++
+	var refused error
+	switch {
+	case r.closed:
+		refused = errRefused
+	case t.state == dropped:
+		refused = errHandlerPanic
+	}
+	if refused != nil {
+		r.stats.Abandoned++
+		r.mu.Unlock()
+		r.emit(t, tk, Queued, time.Time{}, nil)
+		r.abandon(t, tk, refused)
+		return
+	}
+	t.items = append(t.items, tk)
+	if t.unfinished == 0 {
+		r.link(t)
+	}
+	t.unfinished++
+	r.pending++
+	start := t.state == idle
+	if start {
+		t.state = draining
+	}
+	r.mu.Unlock()
+	r.emit(t, tk, Queued, time.Time{}, nil)
+	if start {
+		r.start(t)
+	}
+}

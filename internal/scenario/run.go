@@ -1,0 +1,103 @@
+package scenario
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// maxFileShown caps how much of each written file the timeline shows.
+const maxFileShown = 4 << 10
+
+// Run starts app on a loopback port, runs steps against it, waits for every
+// task to end, shuts the app down and reports the files it wrote. Events go
+// to emit as they happen, one at a time. The app's files live in a temporary
+// directory that Run removes.
+func Run(ctx context.Context, app App, steps Steps, emit func(Event)) error {
+	return session(ctx, "127.0.0.1:0", app, emit, func(s *Session) error {
+		if err := steps(ctx, s); err != nil {
+			return err
+		}
+		return s.Wait(ctx)
+	})
+}
+
+// Serve starts app on addr and keeps it up until ctx ends, for a learner to
+// try with curl. ready is called with the app's base URL once it listens.
+func Serve(ctx context.Context, addr string, app App, emit func(Event), ready func(url string)) error {
+	return session(ctx, addr, app, emit, func(s *Session) error {
+		ready(s.URL)
+		<-ctx.Done()
+		return nil
+	})
+}
+
+func session(ctx context.Context, addr string, app App, emit func(Event), body func(*Session) error) (err error) {
+	dir, err := os.MkdirTemp("", "bgtasks-lesson-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	s := newSession(dir, emit)
+	defer func() {
+		s.mu.Lock()
+		cleanups := s.cleanups
+		s.mu.Unlock()
+		for i := len(cleanups) - 1; i >= 0; i-- {
+			cleanups[i]()
+		}
+	}()
+
+	h, err := app(s)
+	if err != nil {
+		return fmt.Errorf("starting the app: %w", err)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	s.URL = "http://" + ln.Addr().String()
+
+	err = body(s)
+
+	// The order every real server needs: stop taking requests, then drain
+	// the tasks they queued.
+	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	err = errors.Join(err, srv.Shutdown(stop))
+	if e := <-served; !errors.Is(e, http.ErrServerClosed) {
+		err = errors.Join(err, e)
+	}
+	for _, r := range s.runnerList() {
+		err = errors.Join(err, r.Shutdown(stop))
+	}
+	return errors.Join(err, s.reportFiles())
+}
+
+// reportFiles adds every file in s.Dir to the timeline.
+func (s *Session) reportFiles() error {
+	return filepath.WalkDir(s.Dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if len(b) > maxFileShown {
+			b = append(b[:maxFileShown:maxFileShown], "\n…"...)
+		}
+		rel, _ := filepath.Rel(s.Dir, path)
+		s.Emit(Event{Kind: KindFile, Name: filepath.ToSlash(rel), Detail: string(b)})
+		return nil
+	})
+}

@@ -1,0 +1,2 @@
+// Package exercise is the starter code of lesson 02-async.
+package exercise

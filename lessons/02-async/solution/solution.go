@@ -1,0 +1,2 @@
+// Package solution solves the exercise of lesson 02-async.
+package solution

@@ -1,0 +1,2 @@
+// Package exercise is the starter code of lesson 03-dependencies.
+package exercise

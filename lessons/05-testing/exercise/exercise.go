@@ -1,0 +1,2 @@
+// Package exercise is the starter code of lesson 05-testing.
+package exercise

@@ -1,0 +1,2 @@
+// Package solution solves the exercise of lesson 05-testing.
+package solution

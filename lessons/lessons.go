@@ -1,0 +1,137 @@
+// Package lessons is the index of the tutorial: every lesson in order, its
+// prose, its hints, and the app and scenario that the tutor runs.
+package lessons
+
+import (
+	"bufio"
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	basic "github.com/bgtasks/tutorial/lessons/01-basic"
+	async "github.com/bgtasks/tutorial/lessons/02-async"
+	dependencies "github.com/bgtasks/tutorial/lessons/03-dependencies"
+	failures "github.com/bgtasks/tutorial/lessons/04-errors"
+	apptests "github.com/bgtasks/tutorial/lessons/05-testing"
+
+	"github.com/bgtasks/tutorial/internal/scenario"
+)
+
+// files holds each lesson's prose and code, so that the site can show them
+// wherever the tutor runs.
+//
+//go:embed */README.md */*.go */exercise */solution
+var files embed.FS
+
+// A Lesson is one step of the tutorial.
+type Lesson struct {
+	Number int
+	Slug   string // its folder, such as "01-basic"
+	Title  string // the first heading of its README.md
+	App    scenario.App
+	Steps  scenario.Steps
+}
+
+var all = []Lesson{
+	{Number: 1, Slug: "01-basic", App: basic.App, Steps: basic.Scenario},
+	{Number: 2, Slug: "02-async", App: async.App, Steps: async.Scenario},
+	{Number: 3, Slug: "03-dependencies", App: dependencies.App, Steps: dependencies.Scenario},
+	{Number: 4, Slug: "04-errors", App: failures.App, Steps: failures.Scenario},
+	{Number: 5, Slug: "05-testing", App: apptests.App, Steps: apptests.Scenario},
+}
+
+func init() {
+	for i := range all {
+		all[i].Title = title(all[i].README())
+	}
+}
+
+// All returns every lesson, in order.
+func All() []Lesson { return append([]Lesson(nil), all...) }
+
+// Find returns the lesson named by its number ("1" or "01"), its folder
+// ("01-basic") or its folder without the number ("basic").
+func Find(name string) (Lesson, error) {
+	key := strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(name, "lessons/"), "/"))
+	n, numErr := strconv.Atoi(key)
+	for _, l := range all {
+		if (numErr == nil && n == l.Number) || key == l.Slug || key == l.Slug[3:] {
+			return l, nil
+		}
+	}
+	names := make([]string, len(all))
+	for i, l := range all {
+		names[i] = l.Slug
+	}
+	return Lesson{}, fmt.Errorf("unknown lesson %q (try 1-%d or one of %s)", name, len(all), strings.Join(names, ", "))
+}
+
+// Dir is the lesson's folder, relative to the repository root.
+func (l Lesson) Dir() string { return "lessons/" + l.Slug }
+
+// README returns the lesson's prose, as Markdown.
+func (l Lesson) README() []byte {
+	b, err := files.ReadFile(l.Slug + "/README.md")
+	if err != nil {
+		panic(err) // the embed pattern guarantees it
+	}
+	return b
+}
+
+// Hints returns the exercise's hints, one per item of exercise/HINTS.md's
+// list, easiest first.
+func (l Lesson) Hints() []string {
+	b, err := files.ReadFile(l.Slug + "/exercise/HINTS.md")
+	if err != nil {
+		return nil
+	}
+	var hints []string
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "- "):
+			hints = append(hints, strings.TrimPrefix(line, "- "))
+		case len(hints) > 0 && strings.HasPrefix(line, "  "):
+			hints[len(hints)-1] += " " + strings.TrimSpace(line)
+		}
+	}
+	return hints
+}
+
+// Files returns every lesson's prose and code, rooted at the lessons folder:
+// "01-basic/app.go".
+func Files() fs.FS { return files }
+
+func title(readme []byte) string {
+	line, _, _ := bytes.Cut(readme, []byte("\n"))
+	return strings.TrimSpace(strings.TrimPrefix(string(line), "# "))
+}
+
+// Module is the module path that marks the repository's go.mod.
+const Module = "github.com/bgtasks/tutorial"
+
+// Root finds the repository on disk, from the working directory upwards, so
+// that checks see the learner's current files rather than the embedded ones.
+func Root() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && bytes.HasPrefix(b, []byte("module "+Module+"\n")) {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("not inside the tutorial repository (no go.mod for %s above the working directory)", Module)
+		}
+		dir = parent
+	}
+}
