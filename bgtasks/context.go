@@ -6,9 +6,13 @@ import (
 	"time"
 )
 
-// detached is the context tasks run with: the request's values, without the
-// request's cancellation (context.WithoutCancel), but cancelled when the
-// Runner's Shutdown deadline passes.
+// taskContext is the context tk runs with: the values of the context it was
+// added with, without that context's cancellation, as context.WithoutCancel
+// gives, but cancelled when the Runner's Shutdown deadline passes.
+func (r *Runner) taskContext(tk task) context.Context {
+	return detached{values: context.WithoutCancel(tk.ctx), stop: r.stop}
+}
+
 type detached struct {
 	values context.Context
 	stop   context.Context

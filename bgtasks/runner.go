@@ -41,7 +41,7 @@ type Runner struct {
 	closed  bool          // Shutdown has begun: Add refuses
 	pending int           // tasks accepted and not yet accounted for
 	idle    chan struct{} // closed when pending drops to zero
-	active  *Tasks        // queues with unfinished tasks
+	active  *queue        // queues with unfinished tasks
 	lastID  uint64
 	stats   Stats
 }
@@ -63,19 +63,19 @@ func New(opts ...Option) *Runner {
 // Middleware passes it through unchanged: one request, one queue.
 func (r *Runner) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if _, ok := req.Context().Value(queueKey{}).(*Tasks); ok {
+		if _, ok := req.Context().Value(queueKey{}).(*queue); ok {
 			next.ServeHTTP(w, req)
 			return
 		}
-		t := &Tasks{runner: r, method: req.Method, path: req.URL.Path}
-		t.values = context.WithValue(req.Context(), queueKey{}, t)
+		t := &queue{runner: r, method: req.Method, path: req.URL.Path}
+		ctx := context.WithValue(req.Context(), queueKey{}, t)
 		returned := false
 		defer func() {
 			if !returned { // the handler panicked, or called runtime.Goexit
 				r.drop(t)
 			}
 		}()
-		next.ServeHTTP(w, req.WithContext(t.values))
+		next.ServeHTTP(w, req.WithContext(ctx))
 		returned = true
 
 		r.mu.Lock()
@@ -95,7 +95,7 @@ func (r *Runner) Middleware(next http.Handler) http.Handler {
 
 // start runs t's tasks on a new goroutine, or here in synchronous mode,
 // once the limit, if any, allows.
-func (r *Runner) start(t *Tasks) {
+func (r *Runner) start(t *queue) {
 	if r.sync {
 		r.drain(t)
 		return
@@ -131,11 +131,11 @@ func (r *Runner) acquire() error {
 }
 
 // drain runs t's tasks one by one until none is left.
-func (r *Runner) drain(t *Tasks) {
-	ctx := detached{values: context.WithoutCancel(t.values), stop: r.stop}
+func (r *Runner) drain(t *queue) {
 	r.mu.Lock()
 	for t.next < len(t.items) {
 		tk := t.items[t.next]
+		ctx := r.taskContext(tk)
 		t.next++
 		t.running = true
 		r.stats.Running++
@@ -189,7 +189,7 @@ func call(ctx context.Context, fn Func) (err error) {
 }
 
 // drop abandons the tasks of a request whose handler panicked.
-func (r *Runner) drop(t *Tasks) {
+func (r *Runner) drop(t *queue) {
 	r.mu.Lock()
 	lost := r.cutQueue(t, nil)
 	t.state = dropped
@@ -199,7 +199,7 @@ func (r *Runner) drop(t *Tasks) {
 
 // cutQueue counts t's unstarted tasks, and its running one, as abandoned,
 // appends them to lost and returns it. r.mu must be held.
-func (r *Runner) cutQueue(t *Tasks, lost []lostTask) []lostTask {
+func (r *Runner) cutQueue(t *queue, lost []lostTask) []lostTask {
 	if t.running {
 		t.running = false
 		r.stats.Running--
@@ -216,7 +216,7 @@ func (r *Runner) cutQueue(t *Tasks, lost []lostTask) []lostTask {
 }
 
 type lostTask struct {
-	queue *Tasks
+	queue *queue
 	task  task
 }
 
@@ -228,7 +228,7 @@ func (r *Runner) abandonAll(lost []lostTask, why error) {
 
 // finish records that n of t's tasks have been accounted for. r.mu must be
 // held.
-func (r *Runner) finish(t *Tasks, n int) {
+func (r *Runner) finish(t *queue, n int) {
 	if n == 0 {
 		return
 	}
@@ -243,7 +243,7 @@ func (r *Runner) finish(t *Tasks, n int) {
 	}
 }
 
-func (r *Runner) link(t *Tasks) {
+func (r *Runner) link(t *queue) {
 	t.nextActive = r.active
 	if r.active != nil {
 		r.active.prevActive = t
@@ -251,7 +251,7 @@ func (r *Runner) link(t *Tasks) {
 	r.active = t
 }
 
-func (r *Runner) unlink(t *Tasks) {
+func (r *Runner) unlink(t *queue) {
 	if t.prevActive != nil {
 		t.prevActive.nextActive = t.nextActive
 	} else {
@@ -328,7 +328,7 @@ func (r *Runner) Stats() Stats {
 }
 
 // emit sends an event to the observer, if there is one.
-func (r *Runner) emit(t *Tasks, tk task, kind EventKind, start time.Time, err error) {
+func (r *Runner) emit(t *queue, tk task, kind EventKind, start time.Time, err error) {
 	if r.observe == nil {
 		return
 	}
@@ -341,7 +341,7 @@ func (r *Runner) emit(t *Tasks, tk task, kind EventKind, start time.Time, err er
 	r.observe(e)
 }
 
-func (r *Runner) fail(ctx context.Context, t *Tasks, tk task, took time.Duration, err error) {
+func (r *Runner) fail(ctx context.Context, t *queue, tk task, took time.Duration, err error) {
 	attrs := []slog.Attr{
 		slog.String("task", tk.name),
 		slog.String("method", t.method),
@@ -359,8 +359,8 @@ func (r *Runner) fail(ctx context.Context, t *Tasks, tk task, took time.Duration
 	}
 }
 
-func (r *Runner) abandon(t *Tasks, tk task, why error) {
-	ctx := detached{values: context.WithoutCancel(t.values), stop: r.stop}
+func (r *Runner) abandon(t *queue, tk task, why error) {
+	ctx := r.taskContext(tk)
 	r.log.LogAttrs(ctx, slog.LevelWarn, "background task abandoned",
 		slog.String("task", tk.name),
 		slog.String("method", t.method),

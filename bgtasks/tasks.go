@@ -13,18 +13,30 @@ type Func func(ctx context.Context) error
 type queueKey struct{}
 
 // From returns the task queue of the request whose context is ctx, or of the
-// request that queued the task running with ctx.
+// request that queued the task running with ctx. Tasks added through it see
+// ctx's values.
 //
 // From panics if ctx never passed through a Runner's Middleware: a task
 // queued there would never run, and a panic during development beats a task
 // lost in production.
-func From(ctx context.Context) *Tasks {
-	if t, ok := ctx.Value(queueKey{}).(*Tasks); ok {
-		return t
+func From(ctx context.Context) Tasks {
+	q, ok := ctx.Value(queueKey{}).(*queue)
+	if !ok {
+		panic(noQueue)
 	}
-	panic("bgtasks: no task queue in this context; serve the handler through " +
-		"(*bgtasks.Runner).Middleware, for example http.ListenAndServe(addr, runner.Middleware(mux)), " +
-		"and pass r.Context() along to helpers")
+	return Tasks{q: q, ctx: ctx}
+}
+
+const noQueue = "bgtasks: no task queue in this context; serve the handler through " +
+	"(*bgtasks.Runner).Middleware, for example http.ListenAndServe(addr, runner.Middleware(mux)), " +
+	"and pass r.Context() along to helpers"
+
+// Tasks adds to one request's task queue. It is what From returns: a small
+// value bound to the context it came from, which is why it is passed around
+// as a context rather than stored. Its methods are safe for concurrent use.
+type Tasks struct {
+	q   *queue
+	ctx context.Context
 }
 
 // queueState says who may start a queue's tasks.
@@ -41,15 +53,14 @@ type task struct {
 	name  string
 	fn    Func
 	index int
+	ctx   context.Context // the context From was given: its values are the task's
 }
 
-// Tasks is the task queue of one request. Its methods are safe for
-// concurrent use. The zero value is not usable; get one from From.
-type Tasks struct {
+// queue holds one request's tasks.
+type queue struct {
 	runner *Runner
 	method string
 	path   string
-	values context.Context // the request's context, whose values tasks see
 
 	// Guarded by runner.mu.
 	id         uint64 // 0 until the first Add
@@ -59,8 +70,8 @@ type Tasks struct {
 	running    bool // items[next-1] is running and not yet accounted for
 	unfinished int  // accepted tasks not yet completed, failed or abandoned
 	state      queueState
-	prevActive *Tasks // in runner.active while unfinished > 0
-	nextActive *Tasks
+	prevActive *queue // in runner.active while unfinished > 0
+	nextActive *queue
 }
 
 // Add queues fn to run after the response, under name, which appears in logs
@@ -69,10 +80,14 @@ type Tasks struct {
 // goroutine, or a running task, whose addition runs after it. Once the
 // Runner is shutting down, or the handler has panicked, Add abandons fn at
 // once, with a log line. Add panics if fn is nil.
-func (t *Tasks) Add(name string, fn Func) {
+func (h Tasks) Add(name string, fn Func) {
+	if h.q == nil {
+		panic(noQueue)
+	}
 	if fn == nil {
 		panic("bgtasks: Add(" + strconv.Quote(name) + ", nil)")
 	}
+	t := h.q
 	r := t.runner
 	r.mu.Lock()
 	if t.id == 0 {
@@ -83,7 +98,7 @@ func (t *Tasks) Add(name string, fn Func) {
 	if name == "" {
 		name = "task " + strconv.Itoa(t.added)
 	}
-	tk := task{name: name, fn: fn, index: t.added - 1}
+	tk := task{name: name, fn: fn, index: t.added - 1, ctx: h.ctx}
 	r.stats.Queued++
 	var refused error
 	switch {
