@@ -312,6 +312,19 @@ type Fill func(d Directive) (string, error)
 // Rewrite returns md with every directive's block replaced by what fill
 // returns, leaving everything else as it was. name is used in errors.
 func Rewrite(name string, md []byte, fill Fill) ([]byte, error) {
+	return RewriteBlocks(name, md, func(d Directive) (Block, error) {
+		body, err := fill(d)
+		return Block{Info: d.Lang, Body: body}, err
+	})
+}
+
+// A Block is a fenced code block: its info string (such as "go") and its
+// contents, without a final newline.
+type Block struct{ Info, Body string }
+
+// RewriteBlocks is Rewrite for callers that also change each block's info
+// string, such as a renderer passing highlighting attributes on.
+func RewriteBlocks(name string, md []byte, fill func(d Directive) (Block, error)) ([]byte, error) {
 	ds, err := Parse(name, md)
 	if err != nil {
 		return nil, err
@@ -320,22 +333,21 @@ func Rewrite(name string, md []byte, fill Fill) ([]byte, error) {
 	var out []string
 	prev := 0
 	for _, d := range ds {
-		body, err := fill(d)
+		b, err := fill(d)
 		if err != nil {
-			var ie *Error
-			if asError(err, &ie) {
+			if _, ok := err.(*Error); ok {
 				return nil, err
 			}
 			return nil, &Error{File: name, Line: d.Line, Directive: d.Text, Err: err}
 		}
 		out = append(out, lines[prev:d.start]...)
 		fence := d.fence
-		for strings.Contains(body, fence) {
+		for strings.Contains(b.Body, fence) {
 			fence += fence[:1] // a longer fence than any the body holds
 		}
-		out = append(out, d.indent+fence+d.Lang)
-		if body != "" {
-			for _, l := range strings.Split(body, "\n") {
+		out = append(out, d.indent+fence+b.Info)
+		if b.Body != "" {
+			for _, l := range strings.Split(b.Body, "\n") {
 				if l != "" {
 					l = d.indent + l
 				}
@@ -365,14 +377,6 @@ func Expand(name string, md []byte, lesson fs.FS, output Fill) ([]byte, error) {
 		}
 		return Resolve(lesson, d)
 	})
-}
-
-func asError(err error, target **Error) bool {
-	e, ok := err.(*Error)
-	if ok {
-		*target = e
-	}
-	return ok
 }
 
 func splitLines(md []byte) []string {
