@@ -1,16 +1,152 @@
-// Package async is the app of lesson 02-async.
+// Package async is the app of lesson 02-async: a registration endpoint that
+// sends a welcome mail over real SMTP after the response, concurrently for
+// concurrent requests, and drains the mails in flight on shutdown.
 package async
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/mail"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
 
+	"github.com/bgtasks/tutorial/bgtasks"
 	"github.com/bgtasks/tutorial/internal/scenario"
 )
 
-// App builds the lesson's HTTP handler.
-func App(s *scenario.Session) (http.Handler, error) { return nil, errors.New("not written yet") }
+// maxBody caps a registration's size: a name and an address need far less.
+const maxBody = 4 << 10
 
-// Scenario sends the lesson's requests to a running App.
-func Scenario(ctx context.Context, s *scenario.Session) error { return errors.New("not written yet") }
+// NewApp returns the lesson's handler: POST /register queues a welcome mail
+// through mailer on runner, and responds without waiting for it.
+func NewApp(runner *bgtasks.Runner, mailer Mailer) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /register", func(w http.ResponseWriter, r *http.Request) {
+		handleRegister(w, r, mailer)
+	})
+	return runner.Middleware(mux)
+}
+
+// A registration is the body of POST /register.
+type registration struct {
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
+
+// handleRegister validates the registration and queues the welcome mail.
+func handleRegister(w http.ResponseWriter, r *http.Request, mailer Mailer) {
+	reg, status, err := decodeRegistration(w, r)
+	if err != nil {
+		writeJSON(w, status, map[string]string{"error": err.Error()})
+		return
+	}
+	// region queue
+	msg := Message{
+		To:      reg.Email,
+		Subject: "Welcome, " + reg.Name + "!",
+		Body:    "Hi " + reg.Name + ",\n\nthanks for registering.\n",
+	}
+	bgtasks.From(r.Context()).Add("welcome mail to "+reg.Email, func(ctx context.Context) error {
+		return mailer.Send(ctx, msg)
+	})
+	// endregion queue
+	writeJSON(w, http.StatusCreated, map[string]string{"email": reg.Email, "status": "registered"})
+}
+
+// decodeRegistration reads and checks the body, and says which status a
+// bad one deserves.
+func decodeRegistration(w http.ResponseWriter, r *http.Request) (registration, int, error) {
+	var reg registration
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&reg); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return reg, http.StatusRequestEntityTooLarge, fmt.Errorf("body larger than %d bytes", maxBody)
+		}
+		return reg, http.StatusBadRequest, fmt.Errorf("invalid JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	if dec.More() {
+		return reg, http.StatusBadRequest, errors.New("invalid JSON: more than one value")
+	}
+	if a, err := mail.ParseAddress(reg.Email); err != nil || a.Address != reg.Email || a.Name != "" {
+		return reg, http.StatusBadRequest, fmt.Errorf("email %q is not an address such as ada@example.com", reg.Email)
+	}
+	reg.Name = strings.TrimSpace(reg.Name)
+	if reg.Name == "" || len(reg.Name) > 100 {
+		return reg, http.StatusBadRequest, errors.New("name must have 1 to 100 characters")
+	}
+	// A line break in a mail header would let a name inject headers.
+	if strings.ContainsFunc(reg.Name, unicode.IsControl) {
+		return reg, http.StatusBadRequest, errors.New("name must not contain control characters")
+	}
+	return reg, 0, nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// Latency is how long the lesson's mail server takes over each message, so
+// that the timeline shows the mail outliving the response.
+const Latency = 200 * time.Millisecond
+
+// App builds the lesson's HTTP handler, with a mail server on loopback that
+// stores each mail in the session's outbox/ folder.
+func App(s *scenario.Session) (http.Handler, error) {
+	ms, err := StartMailServer(MailServerConfig{Dir: s.Dir, Latency: Latency, Log: s.Log})
+	if err != nil {
+		return nil, err
+	}
+	s.Cleanup(func() { ms.Close() })
+	return NewApp(s.Runner(), Mailer{Addr: ms.Addr(), From: "welcome@example.com"}), nil
+}
+
+// Scenario registers one user, then three at once, then sends two bad
+// registrations.
+func Scenario(ctx context.Context, s *scenario.Session) error {
+	s.Note("one registration: the response does not wait for the mail")
+	if _, err := s.Do(ctx, "POST", "/register", `{"email":"ada@example.com","name":"Ada"}`); err != nil {
+		return err
+	}
+	if err := s.Wait(ctx); err != nil {
+		return err
+	}
+
+	s.Note("three registrations at once: their mails are sent side by side")
+	bodies := []string{
+		`{"email":"grace@example.com","name":"Grace"}`,
+		`{"email":"alan@example.com","name":"Alan"}`,
+		`{"email":"edsger@example.com","name":"Edsger"}`,
+	}
+	errs := make([]error, len(bodies))
+	var wg sync.WaitGroup
+	for i, body := range bodies {
+		wg.Go(func() { _, errs[i] = s.Do(ctx, "POST", "/register", body) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if err := s.Wait(ctx); err != nil {
+		return err
+	}
+
+	s.Note("bad registrations are refused before anything is queued")
+	for _, body := range []string{
+		`{"email":"not an address","name":"Bob"}`,
+		`{"email":"bob@example.com","name":"Bob","admin":true}`,
+	} {
+		if _, err := s.Do(ctx, "POST", "/register", body); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,2 +1,25 @@
-// Package exercise is the starter code of lesson 02-async.
+// Package exercise is the starter code of lesson 02-async: a digest mailer
+// that must stop when its context is cancelled.
 package exercise
+
+import (
+	"context"
+	"time"
+)
+
+// SendDigest calls send for each recipient in turn, pausing every between
+// two sends so as not to flood the mail relay. It returns the first error of
+// send, or ctx.Err() as soon as ctx is cancelled, sending nothing more.
+func SendDigest(ctx context.Context, recipients []string, every time.Duration, send func(ctx context.Context, to string) error) error {
+	for i, to := range recipients {
+		if i > 0 {
+			// TODO: stop waiting, and return ctx.Err(), once ctx is cancelled.
+			time.Sleep(every)
+		}
+		// TODO: send nothing once ctx is cancelled.
+		if err := send(ctx, to); err != nil {
+			return err
+		}
+	}
+	return nil
+}
