@@ -1,0 +1,42 @@
+package basic
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/bgtasks/tutorial/internal/scenario"
+)
+
+// App serves NewApp for a scenario session: its Runner reports to the
+// timeline and log.txt goes to the session's directory.
+func App(s *scenario.Session) (http.Handler, error) {
+	runner := s.Runner()
+	return runner.Middleware(newStage(s, NewApp(s.Dir, nil))), nil
+}
+
+// Scenario sends a notification, waits for its tasks, then sends a request
+// with a malformed address.
+func Scenario(ctx context.Context, s *scenario.Session) error {
+	s.Note("a notification: the response comes back before either task starts")
+	resp, err := do(ctx, s, "POST", "/send-notification/ada@example.com", `{"message":"Your order has shipped"}`)
+	if err != nil {
+		return err
+	}
+	if resp.Status != http.StatusAccepted {
+		return fmt.Errorf("POST /send-notification: got status %d, want %d", resp.Status, http.StatusAccepted)
+	}
+	if err := s.Wait(ctx); err != nil {
+		return err
+	}
+
+	s.Note("a malformed address: refused at once, nothing queued")
+	resp, err = do(ctx, s, "POST", "/send-notification/ada.example.com", `{"message":"Your order has shipped"}`)
+	if err != nil {
+		return err
+	}
+	if resp.Status != http.StatusBadRequest {
+		return fmt.Errorf("POST /send-notification with a bad address: got status %d, want %d", resp.Status, http.StatusBadRequest)
+	}
+	return nil
+}
