@@ -67,15 +67,15 @@ func (r *Runner) Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, req)
 			return
 		}
-		t := &queue{runner: r, method: req.Method, path: req.URL.Path}
-		ctx := context.WithValue(req.Context(), queueKey{}, t)
+		t := &queue{Context: req.Context(), runner: r, method: req.Method, path: req.URL.Path}
+		t.items = t.first[:0]
 		returned := false
 		defer func() {
 			if !returned { // the handler panicked, or called runtime.Goexit
 				r.drop(t)
 			}
 		}()
-		next.ServeHTTP(w, req.WithContext(ctx))
+		next.ServeHTTP(w, req.WithContext(t))
 		returned = true
 
 		r.mu.Lock()
@@ -132,10 +132,14 @@ func (r *Runner) acquire() error {
 
 // drain runs t's tasks one by one until none is left.
 func (r *Runner) drain(t *queue) {
+	// Tasks added with the same context share one task context.
+	var added, ctx context.Context
 	r.mu.Lock()
 	for t.next < len(t.items) {
 		tk := t.items[t.next]
-		ctx := r.taskContext(tk)
+		if tk.ctx != added {
+			added, ctx = tk.ctx, r.taskContext(tk)
+		}
 		t.next++
 		t.running = true
 		r.stats.Running++

@@ -56,11 +56,14 @@ type task struct {
 	ctx   context.Context // the context From was given: its values are the task's
 }
 
-// queue holds one request's tasks.
+// queue holds one request's tasks. It is also the request's context from
+// the middleware inwards, holding itself under queueKey: one allocation per
+// request instead of two.
 type queue struct {
-	runner *Runner
-	method string
-	path   string
+	context.Context // the request's context as it reached the middleware
+	runner          *Runner
+	method          string
+	path            string
 
 	// Guarded by runner.mu.
 	id         uint64 // 0 until the first Add
@@ -72,6 +75,16 @@ type queue struct {
 	state      queueState
 	prevActive *queue // in runner.active while unfinished > 0
 	nextActive *queue
+	first      [1]task // items' first backing array: most requests queue one task
+}
+
+// Value makes the queue reachable from every context derived from the
+// request's.
+func (q *queue) Value(key any) any {
+	if key == (queueKey{}) {
+		return q
+	}
+	return q.Context.Value(key)
 }
 
 // Add queues fn to run after the response, under name, which appears in logs
