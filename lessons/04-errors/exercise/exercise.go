@@ -1,2 +1,24 @@
-// Package exercise is the starter code of lesson 04-errors.
+// Package exercise is the starter code of lesson 04-errors: a dead-letter
+// file for the tasks that fail.
 package exercise
+
+import (
+	"context"
+
+	"github.com/bgtasks/tutorial/bgtasks"
+)
+
+// DeadLetterHook returns an error hook, for bgtasks.WithErrorHook, that
+// appends each failed or abandoned task to the file at path, one JSON object
+// per line:
+//
+//	{"task":"sync to CRM","method":"POST","path":"/orders/1","error":"crm: order 1: 503 Service Unavailable"}
+//
+// The hook is safe for concurrent use: the tasks of different requests fail
+// at the same time.
+func DeadLetterHook(path string) func(ctx context.Context, err *bgtasks.TaskError) {
+	return func(ctx context.Context, err *bgtasks.TaskError) {
+		// TODO: append err.Task, err.Method, err.Path and err.Err.Error()
+		// to path as one line of JSON.
+	}
+}
