@@ -1,0 +1,50 @@
+package apptests_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/bgtasks/tutorial/internal/scenario"
+	apptests "github.com/bgtasks/tutorial/lessons/05-testing"
+)
+
+// TestScenario runs the lesson's scenario and checks the story its timeline
+// tells: in process, the tasks end before the response; over loopback, the
+// response comes before the mail task ends.
+func TestScenario(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var events []scenario.Event
+	err := scenario.Run(ctx, apptests.App, apptests.Scenario, func(e scenario.Event) { events = append(events, e) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(kind, id string) int {
+		i := slices.IndexFunc(events, func(e scenario.Event) bool { return e.Kind == kind && e.ID == id })
+		if i < 0 {
+			t.Fatalf("no %s event for %s in %+v", kind, id, events)
+		}
+		return i
+	}
+	if at(scenario.KindFinished, "task-0.1") > at(scenario.KindResponse, "req-0") {
+		t.Error("in process: the response came before the tasks had ended")
+	}
+	if at(scenario.KindResponse, "req-1") > at(scenario.KindFinished, "task-1.1") {
+		t.Error("over loopback: the response waited for the mail task")
+	}
+	var files []string
+	for _, e := range events {
+		if e.Kind == scenario.KindFile {
+			files = append(files, e.Name+": "+e.Detail)
+		}
+	}
+	want := []string{
+		"in-process/log.txt: notification for ada@example.com: Your order has shipped\nemail sent to ada@example.com\n",
+		"server/log.txt: notification for ada@example.com: Your order has shipped\nemail sent to ada@example.com\n",
+	}
+	if !slices.Equal(files, want) {
+		t.Errorf("files %q, want %q", files, want)
+	}
+}
