@@ -39,12 +39,12 @@ var deadLetters = []string{
 }
 
 // CheckDeadLetter checks the exercise: it serves the lesson's app on
-// loopback with newHook's hook, sends three orders at once, a payment and a
+// loopback with the hook that deadLetterHook returns, sends three orders at once, a payment and a
 // refund, waits for every task, and reads deadletter.jsonl.
 //
 // The error's first line is "step N/3: what is wrong"; its last line may be
 // "hint: what to do".
-func CheckDeadLetter(newHook HookFunc) error {
+func CheckDeadLetter(deadLetterHook HookFunc) error {
 	dir, err := os.MkdirTemp("", "bgtasks-check-")
 	if err != nil {
 		return err
@@ -53,7 +53,12 @@ func CheckDeadLetter(newHook HookFunc) error {
 	path := filepath.Join(dir, "deadletter.jsonl")
 
 	quiet := slog.New(slog.DiscardHandler)
-	runner := bgtasks.New(bgtasks.WithLogger(quiet), bgtasks.WithErrorHook(newHook(path)))
+	// region hook
+	runner := bgtasks.New(
+		bgtasks.WithErrorHook(deadLetterHook(path)),
+		bgtasks.WithLogger(quiet),
+	)
+	// endregion hook
 	srv := httptest.NewUnstartedServer(NewApp(runner, quiet))
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	srv.Start()
