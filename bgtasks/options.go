@@ -25,7 +25,10 @@ func WithErrorHook(hook func(ctx context.Context, err *TaskError)) Option {
 
 // WithObserver calls observe for every step of every task: queued, started,
 // finished, failed and abandoned. It is called synchronously from many
-// goroutines, so it must be quick and safe for concurrent use.
+// goroutines, so it must be quick and safe for concurrent use. A task's
+// events arrive in order, with one exception: a task added from a goroutine
+// of its own while its request's earlier tasks are running may be reported
+// started just before it is reported queued.
 func WithObserver(observe func(Event)) Option {
 	return func(r *Runner) { r.observe = observe }
 }

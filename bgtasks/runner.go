@@ -165,15 +165,17 @@ func (r *Runner) drain(t *queue) {
 		} else {
 			r.stats.Failed++
 		}
-		r.finish(t, 1)
 		r.mu.Unlock()
 
+		// Report before finishing, so that Wait returns only once the
+		// observer, the log and the hook have heard of the task.
 		if err == nil {
 			r.emit(t, tk, Finished, start, nil)
 		} else {
 			r.fail(ctx, t, tk, took, err)
 		}
 		r.mu.Lock()
+		r.finish(t, 1)
 	}
 	t.state = idle
 	r.mu.Unlock()
@@ -202,8 +204,10 @@ func (r *Runner) drop(t *queue) {
 }
 
 // cutQueue counts t's unstarted tasks, and its running one, as abandoned,
-// appends them to lost and returns it. r.mu must be held.
+// appends them to lost and returns it. abandonAll must follow. r.mu must be
+// held.
 func (r *Runner) cutQueue(t *queue, lost []lostTask) []lostTask {
+	n := len(lost)
 	if t.running {
 		t.running = false
 		r.stats.Running--
@@ -213,9 +217,7 @@ func (r *Runner) cutQueue(t *queue, lost []lostTask) []lostTask {
 		lost = append(lost, lostTask{t, tk})
 	}
 	t.next = len(t.items)
-	n := t.unfinished
-	r.stats.Abandoned += n
-	r.finish(t, n)
+	r.stats.Abandoned += len(lost) - n
 	return lost
 }
 
@@ -224,9 +226,15 @@ type lostTask struct {
 	task  task
 }
 
+// abandonAll reports the tasks that cutQueue counted, then finishes them.
 func (r *Runner) abandonAll(lost []lostTask, why error) {
 	for _, l := range lost {
 		r.abandon(l.queue, l.task, why)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, l := range lost {
+		r.finish(l.queue, 1)
 	}
 }
 
@@ -315,8 +323,8 @@ func (r *Runner) Shutdown(ctx context.Context) error {
 	r.mu.Lock()
 	var lost []lostTask
 	running := r.stats.Running
-	for r.active != nil {
-		lost = r.cutQueue(r.active, lost)
+	for t := r.active; t != nil; t = t.nextActive {
+		lost = r.cutQueue(t, lost)
 	}
 	r.mu.Unlock()
 	r.cancelStop()
