@@ -57,7 +57,21 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	var examples sync.WaitGroup
 	defer examples.Wait()
-	err = scenario.Serve(ctx, *addr, withRequestLog(l.App), emit, func(url string) {
+	// On Ctrl-C, say so before the app drains its tasks: the timeline lines
+	// that follow show the draining.
+	appCtx, stopApp := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopApp()
+	stopping := make(chan struct{})
+	go func() {
+		defer close(stopping)
+		select {
+		case <-ctx.Done():
+			fmt.Fprintf(out, "Stopping: %s takes no more requests and lets its tasks finish.\n", l.Slug)
+			stopApp()
+		case <-appCtx.Done():
+		}
+	}()
+	err = scenario.Serve(appCtx, *addr, withRequestLog(l.App), emit, func(url string) {
 		fmt.Fprintf(out, "%s is listening on %s (Ctrl-C stops it)\n", l.Slug, url)
 		if *ready != "" {
 			if err := writeReady(*ready, url); err != nil {
@@ -66,6 +80,8 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		examples.Go(func() { printExamples(ctx, l, url, out) })
 	})
+	stopApp()
+	<-stopping
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("run -serve %s: %w", l.Slug, err)
 	}

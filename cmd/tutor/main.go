@@ -39,9 +39,11 @@ Exit status: 0 success, 1 a check failed or something went wrong, 2 bad usage.
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	go func() {
+		<-ctx.Done()
+		stop() // a second Ctrl-C kills the tutor at once
+	}()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // A usageError is a mistake in the command line: exit status 2.
