@@ -44,8 +44,6 @@ func NewRetryingNotifier(r *bgtasks.Runner, send Sender) http.Handler {
 	return r.Middleware(mux)
 }
 
-// region retry
-
 // Retry calls try until it succeeds, at most tries times. It waits delay
 // before the second try and doubles the wait after each failure. When ctx
 // ends (the server is shutting down), it stops waiting and gives up.
@@ -68,5 +66,3 @@ func Retry(ctx context.Context, tries int, delay time.Duration, try func(context
 	}
 	return fmt.Errorf("gave up after %d tries: %w", tries, err)
 }
-
-// endregion retry

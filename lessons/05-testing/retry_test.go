@@ -43,8 +43,6 @@ func (f *flakySender) Calls() []time.Duration {
 	return slices.Clone(f.calls)
 }
 
-// region synctest
-
 // TestRetryBacksOff checks a task that runs for seven minutes. Inside the
 // synctest bubble the clock is fake: it jumps ahead whenever every goroutine
 // of the bubble is blocked, so the test takes milliseconds.
@@ -85,8 +83,6 @@ func TestRetryBacksOff(t *testing.T) {
 		}
 	})
 }
-
-// endregion synctest
 
 // TestRetryGivesUp checks that a sender that never recovers makes the task
 // fail after the last try, 15 minutes in, and that the failure reaches the
