@@ -32,6 +32,8 @@ const patience = 20 * time.Second
 //	httpget URL [STATUS]          GET URL, retrying until the server is up;
 //	                              the body goes to stdout
 //	httppost URL BODY [STATUS]    the same for a POST with a JSON body
+//	! httpget, ! httppost         the server must close the connection
+//	                              without a response
 //	waitfile FILE [VAR]           wait for FILE to exist; with VAR, set $VAR
 //	                              to its contents (a URL in a ready file)
 func TestScripts(t *testing.T) {
@@ -93,22 +95,23 @@ func goEnvironment(t *testing.T) map[string]string {
 }
 
 func httpGet(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 1 || len(args) > 2 {
-		ts.Fatalf("usage: httpget URL [STATUS]")
+	if len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: [!] httpget URL [STATUS]")
 	}
-	request(ts, http.MethodGet, args[0], "", args[1:])
+	request(ts, neg, http.MethodGet, args[0], "", args[1:])
 }
 
 func httpPost(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 2 || len(args) > 3 {
-		ts.Fatalf("usage: httppost URL BODY [STATUS]")
+	if len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: [!] httppost URL BODY [STATUS]")
 	}
-	request(ts, http.MethodPost, args[0], args[1], args[2:])
+	request(ts, neg, http.MethodPost, args[0], args[1], args[2:])
 }
 
 // request sends one request, retrying while nothing listens at url yet,
-// checks the status if one is wanted and writes the body to stdout.
-func request(ts *testscript.TestScript, method, url, body string, status []string) {
+// checks the status if one is wanted and writes the body to stdout. With
+// neg, the server must close the connection without answering.
+func request(ts *testscript.TestScript, neg bool, method, url, body string, status []string) {
 	want := 0
 	if len(status) == 1 {
 		n, err := strconv.Atoi(status[0])
@@ -131,8 +134,16 @@ func request(ts *testscript.TestScript, method, url, body string, status []strin
 			time.Sleep(50 * time.Millisecond) // not listening yet
 			continue
 		}
+		if err != nil && neg {
+			ts.Logf("%s %s: no response, as wanted: %v", method, url, err)
+			return
+		}
 		if err != nil {
 			ts.Fatalf("%s %s: %v", method, url, err)
+		}
+		if neg {
+			resp.Body.Close()
+			ts.Fatalf("%s %s: got %s, want no response", method, url, resp.Status)
 		}
 		b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		resp.Body.Close()

@@ -131,11 +131,12 @@ func TestRequestLog(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	want := []string{"request POST /ok", "response POST /ok", "request GET /panic", "response GET /panic"}
+	want := []string{"request POST /ok", "response POST /ok", "request GET /panic",
+		"note no response to GET /panic: the handler panicked, so net/http closes the connection"}
 	if strings.Join(kinds, "|") != strings.Join(want, "|") {
 		t.Fatalf("events %q, want %q", kinds, want)
 	}
-	if details[1] != `202 {"ok":true}` || details[3] != "the handler panicked: boom" {
-		t.Errorf("response details %q, %q", details[1], details[3])
+	if details[1] != `202 {"ok":true}` {
+		t.Errorf("response detail %q", details[1])
 	}
 }

@@ -34,10 +34,12 @@ func withRequestLog(app scenario.App) scenario.App {
 				}}
 			defer func() {
 				if p := recover(); p != nil {
-					rec.finish("the handler panicked: " + fmt.Sprint(p))
+					if rec.claim() { // nothing was flushed: the client gets nothing
+						s.Note("no response to %s: the handler panicked, so net/http closes the connection", name)
+					}
 					panic(p) // net/http logs it and closes the connection, as without us
 				}
-				rec.finish("")
+				rec.finish()
 			}()
 			h.ServeHTTP(rec, r)
 		}), nil
@@ -77,23 +79,27 @@ func (r *recorder) Write(p []byte) (int, error) {
 // Flush lets http.NewResponseController reach the real writer's Flush.
 func (r *recorder) Flush() {
 	_ = http.NewResponseController(r.ResponseWriter).Flush()
-	r.finish("")
+	r.finish()
 }
 
 // Unwrap gives http.NewResponseController the writer underneath.
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-func (r *recorder) finish(failure string) {
+// claim marks the response reported and says whether it was not yet.
+func (r *recorder) claim() bool {
 	r.mu.Lock()
-	if r.reported {
-		r.mu.Unlock()
+	defer r.mu.Unlock()
+	first := !r.reported
+	r.reported = true
+	return first
+}
+
+func (r *recorder) finish() {
+	if !r.claim() {
 		return
 	}
-	r.reported = true
-	detail := failure
-	if detail == "" {
-		detail = strings.TrimSpace(fmt.Sprintf("%d %s", r.status, strings.TrimSpace(r.body.String())))
-	}
+	r.mu.Lock()
+	detail := strings.TrimSpace(fmt.Sprintf("%d %s", r.status, strings.TrimSpace(r.body.String())))
 	r.mu.Unlock()
 	r.done(time.Since(r.start), detail)
 }
