@@ -82,16 +82,23 @@ func startMail(t *testing.T, cfg async.MailServerConfig) (*async.MailServer, asy
 
 func post(t *testing.T, url, body string) (int, string) {
 	t.Helper()
-	resp, err := http.Post(url+"/register", "application/json", strings.NewReader(body))
+	status, got, err := tryPost(url, body)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return status, got
+}
+
+// tryPost is post for goroutines other than the test's, which must not
+// call t.Fatal.
+func tryPost(url, body string) (int, string, error) {
+	resp, err := http.Post(url+"/register", "application/json", strings.NewReader(body))
+	if err != nil {
+		return 0, "", err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, strings.TrimSpace(string(b))
+	return resp.StatusCode, strings.TrimSpace(string(b)), err
 }
 
 func readMail(t *testing.T, dir, to string) string {
@@ -183,9 +190,16 @@ func TestConcurrentRequestsSendConcurrently(t *testing.T) {
 	defer srv.Close()
 
 	users := []string{"grace", "alan", "edsger"}
-	for _, u := range users {
-		if status, _ := post(t, srv.URL, `{"email":"`+u+`@example.com","name":"`+u+`"}`); status != http.StatusCreated {
-			t.Fatalf("%s: status %d", u, status)
+	statuses := make([]int, len(users))
+	errs := make([]error, len(users))
+	var wg sync.WaitGroup
+	for i, u := range users {
+		wg.Go(func() { statuses[i], _, errs[i] = tryPost(srv.URL, `{"email":"`+u+`@example.com","name":"`+u+`"}`) })
+	}
+	wg.Wait()
+	for i, status := range statuses {
+		if errs[i] != nil || status != http.StatusCreated {
+			t.Fatalf("%s: status %d, error %v", users[i], status, errs[i])
 		}
 	}
 	// Every mail is held in the server until all three are: they can only
