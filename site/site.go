@@ -1,25 +1,108 @@
 // Package site renders the lessons as a local web site and serves it.
+//
+// The server is meant for the learner's own machine. It listens on loopback
+// unless told otherwise, answers only requests addressed to its own loopback
+// name and port (against DNS rebinding), accepts actions only from its own
+// pages (Origin), offers only fixed actions (run a lesson's scenario, check a
+// lesson's exercise) with time, output and concurrency limits, and sends a
+// strict Content-Security-Policy.
 package site
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"time"
 )
+
+// DefaultAddr is where Serve listens when Options.Addr is empty.
+const DefaultAddr = "127.0.0.1:8080"
 
 // Options configure Serve.
 type Options struct {
 	Addr string // where to listen; loopback unless told otherwise
 	Root string // the repository on disk, for checks; "" if unknown
 	Open bool   // open a browser at the site's URL
+	// Ready, if set, is called with the site's URL once it accepts
+	// connections.
+	Ready func(url string)
 }
 
 // Serve serves the site until ctx ends, printing its URL to stdout.
 func Serve(ctx context.Context, opts Options, stdout io.Writer) error {
-	return errors.New("not written yet")
+	addr := opts.Addr
+	if addr == "" {
+		addr = DefaultAddr
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	tcp := ln.Addr().(*net.TCPAddr)
+	host, _, _ := net.SplitHostPort(addr)
+	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	srv := newServer(newPages(false), opts.Root, tcp.Port, log)
+	if !tcp.IP.IsLoopback() {
+		fmt.Fprintf(stdout, "WARNING: listening on %s, which is not a loopback address: other machines may reach this server.\n"+
+			"It still answers only requests addressed to 127.0.0.1, localhost or [::1], and it can run code from this repository.\n", ln.Addr())
+		if host != "" && !tcp.IP.IsUnspecified() {
+			srv.hosts[net.JoinHostPort(host, strconv.Itoa(tcp.Port))] = true
+		}
+	}
+	url := "http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port)) + "/"
+	if tcp.IP.Equal(net.IPv6loopback) {
+		url = "http://" + net.JoinHostPort("::1", strconv.Itoa(tcp.Port)) + "/"
+	}
+	hs := &http.Server{
+		Handler:           srv.handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	fmt.Fprintf(stdout, "The bgtasks tutorial is at %s (Ctrl+C to stop)\n", url)
+	if opts.Ready != nil {
+		opts.Ready(url)
+	}
+	if opts.Open {
+		go openBrowser(url, log)
+	}
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		<-ctx.Done()
+		shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(shut)
+	}()
+	err = hs.Serve(ln)
+	if errors.Is(err, http.ErrServerClosed) {
+		<-stopped
+		return nil
+	}
+	return err
 }
 
-// Build writes a static copy of the site to dir.
-func Build(ctx context.Context, dir string, stdout io.Writer) error {
-	return errors.New("not written yet")
+// openBrowser opens url in the system's browser, if it can; the URL is
+// printed anyway.
+func openBrowser(url string, log *slog.Logger) {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "darwin":
+		cmd = exec.Command("open", url)
+	case "windows":
+		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
+	default:
+		cmd = exec.Command("xdg-open", url)
+	}
+	if err := cmd.Start(); err != nil {
+		log.Warn("could not open a browser; open the URL yourself", "url", url, "err", err)
+		return
+	}
+	go func() { _ = cmd.Wait() }()
 }

@@ -267,25 +267,59 @@ func sortInts(a []int) {
 // Resolve returns the code d includes, read from lesson, the lesson's
 // folder. It checks that d's highlighted lines exist.
 func Resolve(lesson fs.FS, d Directive) (string, error) {
+	return NewResolver(lesson).Resolve(d)
+}
+
+// A Resolver resolves the include directives of one lesson, reading and
+// parsing each file once however many blocks show parts of it. It is not
+// safe for concurrent use.
+type Resolver struct {
+	fsys  fs.FS
+	files map[string]*sourceFile
+}
+
+type sourceFile struct {
+	src      []byte
+	decls    map[string]string // top-level declarations by name, parsed on first use
+	parseErr error
+}
+
+// NewResolver returns a Resolver for the lesson folder lesson.
+func NewResolver(lesson fs.FS) *Resolver {
+	return &Resolver{fsys: lesson, files: map[string]*sourceFile{}}
+}
+
+// Resolve returns the code d includes. It checks that d's highlighted lines
+// exist.
+func (r *Resolver) Resolve(d Directive) (string, error) {
 	if d.Kind != KindInclude {
 		return "", fmt.Errorf("not an include directive")
 	}
-	src, err := fs.ReadFile(lesson, d.File)
-	if err != nil {
-		return "", fmt.Errorf("missing file %s", d.File)
+	f, ok := r.files[d.File]
+	if !ok {
+		src, err := fs.ReadFile(r.fsys, d.File)
+		if err != nil {
+			return "", fmt.Errorf("missing file %s", d.File)
+		}
+		f = &sourceFile{src: src}
+		r.files[d.File] = f
 	}
 	var code string
+	var err error
 	switch {
 	case d.Name == "":
-		code = strings.TrimRight(string(src), "\n")
+		code = strings.TrimRight(string(f.src), "\n")
 	case strings.HasSuffix(d.File, ".go"):
-		var found bool
-		code, found, err = declaration(d.File, src, d.Name)
-		if err != nil {
-			return "", err
+		if f.decls == nil && f.parseErr == nil {
+			f.decls, f.parseErr = declarations(d.File, f.src)
 		}
+		if f.parseErr != nil {
+			return "", f.parseErr
+		}
+		var found bool
+		code, found = f.decls[d.Name]
 		if !found {
-			code, err = region(d.File, src, d.Name)
+			code, err = region(d.File, f.src, d.Name)
 			if _, ok := err.(*noRegionError); ok {
 				return "", fmt.Errorf("missing region: %s has no declaration or // region called %s", d.File, d.Name)
 			}
@@ -294,7 +328,7 @@ func Resolve(lesson fs.FS, d Directive) (string, error) {
 			}
 		}
 	default:
-		code, err = region(d.File, src, d.Name)
+		code, err = region(d.File, f.src, d.Name)
 		if err != nil {
 			return "", err
 		}
@@ -368,6 +402,7 @@ func RewriteBlocks(name string, md []byte, fill func(d Directive) (Block, error)
 // Expand returns md with each include block filled from lesson and each
 // output block from output (which may be nil to keep what the file holds).
 func Expand(name string, md []byte, lesson fs.FS, output Fill) ([]byte, error) {
+	r := NewResolver(lesson)
 	return Rewrite(name, md, func(d Directive) (string, error) {
 		if d.Kind == KindOutput {
 			if output == nil {
@@ -375,7 +410,7 @@ func Expand(name string, md []byte, lesson fs.FS, output Fill) ([]byte, error) {
 			}
 			return output(d)
 		}
-		return Resolve(lesson, d)
+		return r.Resolve(d)
 	})
 }
 

@@ -8,15 +8,15 @@ import (
 	"strings"
 )
 
-// declaration returns the source of the top-level declaration called name in
-// a Go file, with its doc comment: a func "Name", a method "Type.Method", or
-// a type, var or const. A declaration inside a parenthesised group comes
-// without the group.
-func declaration(file string, src []byte, name string) (string, bool, error) {
+// declarations returns the source of every top-level declaration in a Go
+// file, with its doc comment, by name: "Name" for a func, type, var or
+// const, "Type.Method" for a method. A declaration inside a parenthesised
+// group comes without the group.
+func declarations(file string, src []byte) (map[string]string, error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, file, src, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {
-		return "", false, fmt.Errorf("cannot parse %s: %v", file, err)
+		return nil, fmt.Errorf("cannot parse %s: %v", file, err)
 	}
 	span := func(doc *ast.CommentGroup, from, to token.Pos) string {
 		if doc != nil {
@@ -34,12 +34,16 @@ func declaration(file string, src []byte, name string) (string, bool, error) {
 		}
 		return string(src[start:end])
 	}
+	decls := map[string]string{}
+	add := func(name, code string) {
+		if _, dup := decls[name]; !dup && name != "_" {
+			decls[name] = code
+		}
+	}
 	for _, decl := range f.Decls {
 		switch decl := decl.(type) {
 		case *ast.FuncDecl:
-			if funcName(decl) == name {
-				return span(decl.Doc, decl.Pos(), decl.End()), true, nil
-			}
+			add(funcName(decl), span(decl.Doc, decl.Pos(), decl.End()))
 		case *ast.GenDecl:
 			for _, spec := range decl.Specs {
 				var names []*ast.Ident
@@ -51,18 +55,16 @@ func declaration(file string, src []byte, name string) (string, bool, error) {
 					names, doc = spec.Names, spec.Doc
 				}
 				for _, id := range names {
-					if id.Name != name {
-						continue
-					}
 					if !decl.Lparen.IsValid() {
-						return span(decl.Doc, decl.Pos(), decl.End()), true, nil
+						add(id.Name, span(decl.Doc, decl.Pos(), decl.End()))
+					} else {
+						add(id.Name, span(doc, spec.Pos(), spec.End()))
 					}
-					return span(doc, spec.Pos(), spec.End()), true, nil
 				}
 			}
 		}
 	}
-	return "", false, nil
+	return decls, nil
 }
 
 // funcName is "Name" for a function and "Type.Name" for a method.
