@@ -73,6 +73,9 @@ func session(ctx context.Context, addr string, app App, emit func(Event), body f
 	// the tasks they queued.
 	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
+	// A connection the client opened but never used counts as new, and
+	// Shutdown waits seconds for new connections: close ours first.
+	s.client.CloseIdleConnections()
 	err = errors.Join(err, srv.Shutdown(stop))
 	if e := <-served; !errors.Is(e, http.ErrServerClosed) {
 		err = errors.Join(err, e)
