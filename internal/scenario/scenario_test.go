@@ -1,0 +1,112 @@
+package scenario_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bgtasks/tutorial/bgtasks"
+	"github.com/bgtasks/tutorial/internal/scenario"
+)
+
+// An app whose task waits until its request's response has been read: if
+// the timeline is right, the response comes before the task's end.
+func TestRunRecordsTheTimeline(t *testing.T) {
+	responded := make(chan struct{})
+	app := func(s *scenario.Session) (http.Handler, error) {
+		runner := s.Runner()
+		return runner.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			bgtasks.From(r.Context()).Add("write log", func(ctx context.Context) error {
+				<-responded
+				return os.WriteFile(filepath.Join(s.Dir, "log.txt"), []byte("hello\n"), 0o644)
+			})
+			bgtasks.From(r.Context()).Add("fail", func(ctx context.Context) error {
+				return errors.New("smtp down")
+			})
+			s.Log.Info("handled", "path", r.URL.Path)
+			w.WriteHeader(http.StatusAccepted)
+		})), nil
+	}
+	steps := func(ctx context.Context, s *scenario.Session) error {
+		s.Note("one request")
+		resp, err := s.Do(ctx, "POST", "/notify", `{"m":1}`)
+		close(responded)
+		if err == nil && resp.Status != http.StatusAccepted {
+			err = errors.New(resp.Body)
+		}
+		return err
+	}
+	var events []scenario.Event
+	if err := scenario.Run(context.Background(), app, steps, func(e scenario.Event) { events = append(events, e) }); err != nil {
+		t.Fatal(err)
+	}
+
+	var kinds []string
+	var text bytes.Buffer
+	for i, e := range events {
+		kinds = append(kinds, e.Kind+" "+e.Name)
+		if i > 0 && e.At < events[i-1].At && e.Kind != scenario.KindQueued && e.Kind != scenario.KindLog {
+			t.Errorf("event %d (%s) is earlier than the one before", i, e.Kind)
+		}
+		scenario.WriteText(&text, e)
+	}
+	got := strings.Join(kinds, "\n")
+	for _, want := range []string{
+		"note one request\nrequest POST /notify",
+		"response POST /notify\nfinished write log", // the task was blocked until the response was read
+		"finished write log\nstarted fail",
+		"failed fail\nfile log.txt",
+		"file log.txt",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("timeline lacks %q:\n%s", want, got)
+		}
+	}
+	for _, want := range []string{"-> request", "<- response  POST /notify", "202", "!! failed", "smtp down", "[] file", "hello", `msg=handled path=/notify`} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("text timeline lacks %q:\n%s", want, text.String())
+		}
+	}
+}
+
+// Serve keeps the app up until its context ends.
+func TestServe(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	app := func(s *scenario.Session) (http.Handler, error) {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("up")) }), nil
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- scenario.Serve(ctx, "127.0.0.1:0", app, func(scenario.Event) {}, func(url string) {
+			resp, err := http.Get(url)
+			if err != nil {
+				t.Error(err)
+			} else {
+				resp.Body.Close()
+			}
+			cancel()
+		})
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not stop when its context ended")
+	}
+}
+
+func TestAppErrorIsReported(t *testing.T) {
+	app := func(s *scenario.Session) (http.Handler, error) { return nil, errors.New("no smtp") }
+	err := scenario.Run(context.Background(), app, nil, func(scenario.Event) {})
+	if err == nil || !strings.Contains(err.Error(), "starting the app: no smtp") {
+		t.Fatalf("Run returned %v", err)
+	}
+}
