@@ -421,7 +421,9 @@ func TestAtMostTwoActions(t *testing.T) {
 	close(release)
 	wg.Wait()
 	// Slots come back once the runs end.
-	ts.check = func(context.Context, string, lessons.Lesson) (check.Result, error) { return check.Result{Passed: true}, nil }
+	ts.check = func(context.Context, string, lessons.Lesson) (check.Result, error) {
+		return check.Result{Passed: true}, nil
+	}
 	if resp, body := ts.do(t, "POST", "/api/check/01-basic", "", ts.origin()); resp.StatusCode != 200 {
 		t.Errorf("after the runs: %s %s", resp.Status, body)
 	}
