@@ -30,9 +30,9 @@ func NotificationApp(r *bgtasks.Runner, dir string) http.Handler {
 	return r.Middleware(basic.NewApp(dir, nil))
 }
 
-// What the exercise's test is run against: the working app first, then
-// apps with one bug each. A good test passes the first two and fails the
-// others.
+// Copies of NotificationApp that the exercise's test is run against: a
+// slower one, which a good test passes, and broken ones, which it fails.
+// The broken app that never writes log.txt is made in CheckLearnerTest.
 var (
 	// slowMail is the working app with a mail server that takes longer:
 	// a test that reads log.txt before the tasks have ended fails here.
