@@ -1,58 +1,66 @@
-package check_test
+package check
 
 import (
 	"context"
-	"io/fs"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
-	"github.com/bgtasks/tutorial/internal/check"
 	"github.com/bgtasks/tutorial/lessons"
 )
 
 // Each lesson's check, run the way the tutor runs it, fails on the starter
 // with a step, a message and a hint, and passes once the exercise holds the
 // solution's code.
+//
+// The ten checks run at once, whatever -parallel says: each mostly waits
+// for its go test process.
 func TestRunLessons(t *testing.T) {
 	root, err := lessons.Root()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range lessons.All() {
-		t.Run(l.Slug, func(t *testing.T) {
-			t.Parallel()
-			if _, err := os.Stat(filepath.Join(root, l.Dir(), "exercise", "check_test.go")); err != nil {
-				t.Skipf("%s has no exercise/check_test.go yet", l.Slug)
-			}
-			t.Run("starter fails", func(t *testing.T) {
-				t.Parallel()
-				res, err := check.Run(context.Background(), root, l)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if res.Passed || res.Step == "" || res.Message == "" || res.Hint == "" {
-					t.Errorf("starter: passed %v, step %q, message %q, hint %q; want a failure with all three\n%s",
-						res.Passed, res.Step, res.Message, res.Hint, res.Output)
-				}
-				if res.Lesson != l.Slug || res.Took <= 0 {
-					t.Errorf("Lesson %q, Took %v", res.Lesson, res.Took)
-				}
-			})
-			t.Run("solution passes", func(t *testing.T) {
-				t.Parallel()
-				copyRoot := withSolution(t, root, l)
-				res, err := check.Run(context.Background(), copyRoot, l)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !res.Passed {
-					t.Errorf("solution: step %q: %s\n%s", res.Step, res.Message, res.Output)
-				}
-			})
+	type outcome struct {
+		res Result
+		err error
+	}
+	all := lessons.All()
+	starters := make([]outcome, len(all))
+	solutions := make([]outcome, len(all))
+	var wg sync.WaitGroup
+	for i, l := range all {
+		if _, err := os.Stat(filepath.Join(root, l.Dir(), "exercise", "check_test.go")); err != nil {
+			t.Errorf("%s has no exercise/check_test.go: the tutor cannot check it", l.Slug)
+			continue
+		}
+		overlay := solutionOverlay(t, root, l)
+		wg.Go(func() {
+			res, err := Run(context.Background(), root, l)
+			starters[i] = outcome{res, err}
 		})
+		wg.Go(func() {
+			res, err := runCheck(context.Background(), root, l, "-overlay", overlay)
+			solutions[i] = outcome{res, err}
+		})
+	}
+	wg.Wait()
+
+	for i, l := range all {
+		if res, err := starters[i].res, starters[i].err; err != nil {
+			t.Errorf("%s starter: %v", l.Slug, err)
+		} else if res.Passed || res.Step == "" || res.Message == "" || res.Hint == "" || res.Lesson != l.Slug || res.Took <= 0 {
+			t.Errorf("%s starter: passed %v, step %q, message %q, hint %q, lesson %q, took %v; want a failure with a step, message and hint\n%s",
+				l.Slug, res.Passed, res.Step, res.Message, res.Hint, res.Lesson, res.Took, res.Output)
+		}
+		if res, err := solutions[i].res, solutions[i].err; err != nil {
+			t.Errorf("%s solution: %v", l.Slug, err)
+		} else if !res.Passed {
+			t.Errorf("%s solution: step %q: %s\n%s", l.Slug, res.Step, res.Message, res.Output)
+		}
 	}
 }
 
@@ -62,27 +70,26 @@ func TestRunWithoutExercise(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := check.Run(context.Background(), t.TempDir(), l); err == nil || !strings.Contains(err.Error(), "no exercise folder") {
+	if _, err := Run(context.Background(), t.TempDir(), l); err == nil || !strings.Contains(err.Error(), "no exercise folder") {
 		t.Errorf("Run in an empty folder: %v; want an error naming the missing exercise folder", err)
 	}
 }
 
-// withSolution copies the module's code to a new folder and replaces the
-// copy's exercise with the solution, as a learner who solved it would have.
-func withSolution(t *testing.T, root string, l lessons.Lesson) string {
+// solutionOverlay writes a go build -overlay file under which l's exercise
+// holds the solution's code, as a learner who solved it would have, and the
+// files on disk stay as they are.
+func solutionOverlay(t *testing.T, root string, l lessons.Lesson) string {
 	t.Helper()
-	dst := t.TempDir()
-	for _, name := range []string{"go.mod", "go.sum", "bgtasks", "internal", "lessons"} {
-		copyTree(t, filepath.Join(root, name), filepath.Join(dst, name))
-	}
-	exercise := filepath.Join(dst, l.Dir(), "exercise")
-	old, _ := filepath.Glob(filepath.Join(exercise, "*.go"))
-	for _, f := range old {
+	tmp := t.TempDir()
+	exercise := filepath.Join(root, filepath.FromSlash(l.Dir()), "exercise")
+	replace := map[string]string{}
+	starter, _ := filepath.Glob(filepath.Join(exercise, "*.go"))
+	for _, f := range starter {
 		if !strings.HasSuffix(f, "_test.go") {
-			os.Remove(f)
+			replace[f] = "" // deleted, unless the solution has a file of that name
 		}
 	}
-	solved, _ := filepath.Glob(filepath.Join(root, l.Dir(), "solution", "*.go"))
+	solved, _ := filepath.Glob(filepath.Join(root, filepath.FromSlash(l.Dir()), "solution", "*.go"))
 	pkg := regexp.MustCompile(`(?m)^package solution$`)
 	for _, f := range solved {
 		if strings.HasSuffix(f, "_test.go") {
@@ -92,35 +99,19 @@ func withSolution(t *testing.T, root string, l lessons.Lesson) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b = pkg.ReplaceAll(b, []byte("package exercise"))
-		if err := os.WriteFile(filepath.Join(exercise, filepath.Base(f)), b, 0o644); err != nil {
+		moved := filepath.Join(tmp, filepath.Base(f))
+		if err := os.WriteFile(moved, pkg.ReplaceAll(b, []byte("package exercise")), 0o644); err != nil {
 			t.Fatal(err)
 		}
+		replace[filepath.Join(exercise, filepath.Base(f))] = moved
 	}
-	return dst
-}
-
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		to := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(to, 0o755)
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(to, b, 0o644)
-	})
+	b, err := json.Marshal(map[string]any{"Replace": replace})
 	if err != nil {
 		t.Fatal(err)
 	}
+	overlay := filepath.Join(tmp, "overlay.json")
+	if err := os.WriteFile(overlay, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return overlay
 }
