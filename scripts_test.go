@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -46,7 +47,12 @@ func TestScripts(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		exe = ".exe"
 	}
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "tutor"+exe), "./cmd/tutor")
+	args := []string{"build", "-o", filepath.Join(bin, "tutor"+exe)}
+	if raceEnabled() {
+		args = append(args, "-race") // so the scripts race-check the tutor too
+		t.Log("the tutor is built with -race")
+	}
+	build := exec.Command("go", append(args, "./cmd/tutor")...)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the tutor: %v\n%s", err, out)
 	}
@@ -179,4 +185,18 @@ func waitFile(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// raceEnabled reports whether this test was built with -race.
+func raceEnabled() bool {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, s := range info.Settings {
+		if s.Key == "-race" {
+			return s.Value == "true"
+		}
+	}
+	return false
 }
