@@ -25,7 +25,7 @@ import (
 // files holds each lesson's prose and code, so that the site can show them
 // wherever the tutor runs.
 //
-//go:embed */README.md */*.go */exercise */solution
+//go:embed */README.md */*.go */exercise */solution */testdata
 var files embed.FS
 
 // A Lesson is one step of the tutorial.

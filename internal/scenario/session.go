@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -80,22 +81,28 @@ func (s *Session) Cleanup(fn func()) {
 // Runner returns a bgtasks.Runner whose tasks join the timeline and whose
 // logs go to s.Log. The session waits for it and shuts it down. opts must not
 // include bgtasks.WithObserver.
+//
+// Task IDs are "task-R.I" for the first runner (request R, task I) and
+// "task-N:R.I" for the Nth, so that two runners' tasks never pair up.
 func (s *Session) Runner(opts ...bgtasks.Option) *bgtasks.Runner {
-	opts = append([]bgtasks.Option{bgtasks.WithLogger(s.Log), bgtasks.WithObserver(s.observe)}, opts...)
-	r := bgtasks.New(opts...)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	prefix := "task-"
+	if n := len(s.runners) + 1; n > 1 {
+		prefix = fmt.Sprintf("task-%d:", n)
+	}
+	observe := func(e bgtasks.Event) {
+		ev := Event{Kind: e.Kind.String(), ID: fmt.Sprintf("%s%d.%d", prefix, e.Request, e.Index),
+			Name: e.Task, Took: e.Duration}
+		if e.Err != nil {
+			ev.Detail = firstLine(e.Err.Error())
+		}
+		s.emitAt(e.Time, ev)
+	}
+	opts = append([]bgtasks.Option{bgtasks.WithLogger(s.Log), bgtasks.WithObserver(observe)}, opts...)
+	r := bgtasks.New(opts...)
 	s.runners = append(s.runners, r)
 	return r
-}
-
-func (s *Session) observe(e bgtasks.Event) {
-	ev := Event{Kind: e.Kind.String(), ID: fmt.Sprintf("task-%d.%d", e.Request, e.Index),
-		Name: e.Task, Took: e.Duration}
-	if e.Err != nil {
-		ev.Detail = firstLine(e.Err.Error())
-	}
-	s.emitAt(e.Time, ev)
 }
 
 // Wait blocks until the tasks of every runner made by s have ended, or ctx
@@ -130,38 +137,66 @@ type Response struct {
 	Latency time.Duration // from sending the request to reading the whole body
 }
 
-// Do sends a request to the app and adds it and its response to the
-// timeline. body may be empty; a non-empty body is sent as JSON.
+// Do sends a request to the app over loopback and adds it and its response
+// to the timeline. body may be empty; a non-empty body is sent as JSON.
 func (s *Session) Do(ctx context.Context, method, path, body string) (Response, error) {
+	return s.record(method, path, body, func() (Response, error) {
+		req, err := http.NewRequestWithContext(ctx, method, s.URL+path, bodyReader(body))
+		if err != nil {
+			return Response{}, err
+		}
+		setJSON(req.Header, body)
+		resp, err := s.client.Do(req)
+		if err != nil {
+			return Response{}, err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		return Response{Status: resp.StatusCode, Header: resp.Header, Body: string(b)}, err
+	})
+}
+
+// Call serves a request with h in process, as a test with
+// httptest.NewRecorder does, and adds it and its response to the timeline.
+func (s *Session) Call(ctx context.Context, h http.Handler, method, path, body string) (Response, error) {
+	return s.record(method, path, body, func() (Response, error) {
+		req := httptest.NewRequestWithContext(ctx, method, path, bodyReader(body))
+		setJSON(req.Header, body)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.String()}, nil
+	})
+}
+
+// record adds a request to the timeline, has send answer it, then adds the
+// response with its latency.
+func (s *Session) record(method, path, body string, send func() (Response, error)) (Response, error) {
 	id := fmt.Sprintf("req-%d", s.requests.Add(1))
 	name := method + " " + path
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, s.URL+path, rd)
-	if err != nil {
-		return Response{}, err
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
 	sent := time.Now()
 	s.emitAt(sent, Event{Kind: KindRequest, ID: id, Name: name, Detail: body})
-	resp, err := s.client.Do(req)
-	if err != nil {
-		return Response{}, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	r, err := send()
 	if err != nil {
 		return Response{}, err
 	}
 	done := time.Now()
-	r := Response{Status: resp.StatusCode, Header: resp.Header, Body: string(b), Latency: done.Sub(sent)}
+	r.Latency = done.Sub(sent)
 	s.emitAt(done, Event{Kind: KindResponse, ID: id, Name: name, Took: r.Latency,
 		Detail: strings.TrimSpace(fmt.Sprintf("%d %s", r.Status, strings.TrimSpace(r.Body)))})
 	return r, nil
+}
+
+func bodyReader(body string) io.Reader {
+	if body == "" {
+		return nil
+	}
+	return strings.NewReader(body)
+}
+
+func setJSON(h http.Header, body string) {
+	if body != "" {
+		h.Set("Content-Type", "application/json")
+	}
 }
 
 // lineWriter turns each line the app logs into a Log event.

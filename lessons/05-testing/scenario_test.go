@@ -28,10 +28,10 @@ func TestScenario(t *testing.T) {
 		}
 		return i
 	}
-	if at(scenario.KindFinished, "task-0.1") > at(scenario.KindResponse, "req-0") {
+	if at(scenario.KindFinished, "task-2:1.1") > at(scenario.KindResponse, "req-1") {
 		t.Error("in process: the response came before the tasks had ended")
 	}
-	if at(scenario.KindResponse, "req-1") > at(scenario.KindFinished, "task-1.1") {
+	if at(scenario.KindResponse, "req-2") > at(scenario.KindFinished, "task-1.1") {
 		t.Error("over loopback: the response waited for the mail task")
 	}
 	var files []string
