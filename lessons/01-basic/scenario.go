@@ -12,14 +12,14 @@ import (
 // timeline and log.txt goes to the session's directory.
 func App(s *scenario.Session) (http.Handler, error) {
 	runner := s.Runner()
-	return runner.Middleware(newStage(s, NewApp(s.Dir, nil))), nil
+	return runner.Middleware(NewApp(s.Dir, nil)), nil
 }
 
 // Scenario sends a notification, waits for its tasks, then sends a request
 // with a malformed address.
 func Scenario(ctx context.Context, s *scenario.Session) error {
-	s.Note("a notification: the response comes back before either task starts")
-	resp, err := do(ctx, s, "POST", "/send-notification/ada@example.com", `{"message":"Your order has shipped"}`)
+	s.Note("a notification: the response does not wait for either task")
+	resp, err := s.Do(ctx, "POST", "/send-notification/ada@example.com", `{"message":"Your order has shipped"}`)
 	if err != nil {
 		return err
 	}
@@ -31,7 +31,7 @@ func Scenario(ctx context.Context, s *scenario.Session) error {
 	}
 
 	s.Note("a malformed address: refused at once, nothing queued")
-	resp, err = do(ctx, s, "POST", "/send-notification/ada.example.com", `{"message":"Your order has shipped"}`)
+	resp, err = s.Do(ctx, "POST", "/send-notification/ada.example.com", `{"message":"Your order has shipped"}`)
 	if err != nil {
 		return err
 	}

@@ -127,6 +127,46 @@ func TestMiddlewareHelperAndHandlerShareOneQueue(t *testing.T) {
 	}
 }
 
+// The response never waits for the tasks: with a first task blocked on a
+// channel the test holds, the order is answered, and nothing the app queued
+// behind that task has run yet.
+func TestResponseDoesNotWaitForTasks(t *testing.T) {
+	dir := t.TempDir()
+	runner := bgtasks.New(bgtasks.WithLogger(slog.New(slog.DiscardHandler)))
+	holding, release := make(chan struct{}), make(chan struct{})
+	app := NewApp(dir, NewShop(map[string]int{"book": 3}))
+	srv := httptest.NewServer(runner.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bgtasks.From(r.Context()).Add("hold", func(ctx context.Context) error {
+			close(holding)
+			<-release
+			return nil
+		})
+		app.ServeHTTP(w, r)
+	})))
+	t.Cleanup(func() {
+		srv.Close()
+		if err := runner.Shutdown(context.Background()); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	})
+	unblock := sync.OnceFunc(func() { close(release) })
+	t.Cleanup(unblock) // runs first: a failed test must not leave the task blocked
+
+	status, reply := post(t, srv, "/orders?ref=newsletter", `{"email":"ada@example.com","item":"book","quantity":2}`)
+	if status != http.StatusCreated || reply["id"] != float64(1) {
+		t.Fatalf("got %d %v, want 201 and order 1", status, reply)
+	}
+	<-holding
+	if got := readFile(t, dir, "audit.log") + readFile(t, dir, "log.txt"); got != "" {
+		t.Errorf("with the first task still blocked, the app's tasks wrote %q", got)
+	}
+	unblock()
+	runner.Wait()
+	if got, want := readFile(t, dir, "audit.log"), "req-1 POST /orders\n"; got != want {
+		t.Errorf("audit.log = %q, want %q", got, want)
+	}
+}
+
 func TestLeakyAuditTaskFailsOnClosedFile(t *testing.T) {
 	srv, runner, rec, dir := serve(t)
 	status, reply := post(t, srv, "/leaky/orders", `{"email":"grace@example.com","item":"mug","quantity":1}`)

@@ -16,7 +16,7 @@ var stock = map[string]int{"book": 3, "mug": 20}
 // directory.
 func App(s *scenario.Session) (http.Handler, error) {
 	runner := s.Runner()
-	return runner.Middleware(newStage(s, NewApp(s.Dir, NewShop(stock)))), nil
+	return runner.Middleware(NewApp(s.Dir, NewShop(stock))), nil
 }
 
 // Scenario places an order whose tasks come from the middleware, a helper
@@ -36,7 +36,7 @@ func Scenario(ctx context.Context, s *scenario.Session) error {
 	}
 	for _, st := range steps {
 		s.Note("%s", st.note)
-		resp, err := do(ctx, s, "POST", st.path, st.body)
+		resp, err := s.Do(ctx, "POST", st.path, st.body)
 		if err != nil {
 			return err
 		}
