@@ -241,9 +241,12 @@ func (p *pages) asset(name string) ([]byte, string, bool) {
 	case "site.js", "theme.js":
 		b, err := staticFiles.ReadFile("static/" + name)
 		return b, "text/javascript; charset=utf-8", err == nil
+	case "favicon.svg":
+		b, err := staticFiles.ReadFile("static/" + name)
+		return b, "image/svg+xml", err == nil
 	}
 	return nil, "", false
 }
 
 // assetNames are the files under /static/.
-var assetNames = []string{"site.css", "site.js", "theme.js"}
+var assetNames = []string{"site.css", "site.js", "theme.js", "favicon.svg"}

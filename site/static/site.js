@@ -173,6 +173,11 @@
 
   if (!lesson) return;
 
+  // The table of contents: open beside the lesson on a wide screen, folded
+  // above it on a narrow one.
+  var toc = $("toc");
+  if (toc && window.matchMedia("(min-width: 72rem)").matches) toc.open = true;
+
   // Run: stream the scenario's events and draw them as a timeline.
   function ms(ns) { return ns / 1e6; }
   function fmtDur(ns) {
@@ -232,6 +237,7 @@
   Timeline.prototype.draw = function () {
     var box = $("timeline");
     box.hidden = false;
+    $("legend").hidden = false;
     box.textContent = "";
     var total = Math.max(this.total, 1);
     box.setAttribute("data-total-ms", ms(total).toFixed(3));
@@ -265,7 +271,9 @@
       bar.title = s.name + ": " + (s.end === null ? "running" : fmtDur(end - start)) + (s.detail ? " - " + s.detail : "");
       track.appendChild(bar);
       row.appendChild(track);
-      row.appendChild(el("span", "took", s.end === null ? "…" : fmtDur(end - start) + (s.state === "failed" ? " failed" : s.state === "abandoned" ? " abandoned" : "")));
+      var took = s.state === "no-response" ? "no response" : s.state === "unfinished" ? "cut off" :
+        s.end === null ? "…" : fmtDur(end - start) + (s.state === "failed" ? " failed" : s.state === "abandoned" ? " abandoned" : "");
+      row.appendChild(el("span", "took", took));
       box.appendChild(row);
     });
   };
@@ -293,9 +301,16 @@
   function resetRun() {
     ["timeline", "responses", "files", "events-text"].forEach(function (id) { $(id).textContent = ""; });
     $("timeline").hidden = true;
+    $("legend").hidden = true;
     $("events").hidden = true;
   }
   function finish(status, err, t) {
+    // Spans still open when the run ends never ended: a request without a
+    // response (its handler panicked), a task cut off.
+    t.order.forEach(function (s) {
+      if (s.end === null) s.state = s.lane === "request" ? "no-response" : "unfinished";
+    });
+    t.draw();
     status.className = "status " + (err ? "bad" : "good");
     var spans = t.order.length;
     status.textContent = err ? "The run stopped: " + err : "Done: " + t.events.length + " events, " + spans + " spans, " + fmtDur(t.total) + ".";
