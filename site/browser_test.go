@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -290,6 +293,25 @@ func TestBrowser(t *testing.T) {
 			eval(`JSON.stringify([...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > 391 && !e.closest("pre, .timeline, table")).slice(0, 8).map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right)))`))
 	}
 	screenshot("lesson-phone.png", chromedp.CaptureScreenshot())
+
+	// The static copy shows a recorded run, and explains that checks need
+	// the tutor.
+	built := t.TempDir()
+	if err := Build(ctx, built, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	static := httptest.NewServer(http.FileServer(http.Dir(built)))
+	defer static.Close()
+	do("opening the static copy", chromedp.EmulateReset(), chromedp.Navigate(static.URL+"/lessons/"+all[1].Slug+"/"),
+		chromedp.Click(chromedp.ID("run-button")))
+	waitFor("the recorded run", `["done", "failed"].includes(document.body.dataset.run)`, 10*time.Second)
+	if state, n := eval(`document.body.dataset.run`), eval(`String(document.querySelectorAll("#timeline .lane").length)`); state != "done" || n == "0" {
+		t.Errorf("static copy: run %s with %s lanes", state, n)
+	}
+	do("checking in the static copy", chromedp.Click(chromedp.ID("check-button")))
+	if msg := eval(`document.getElementById("check-result").textContent`); !strings.Contains(msg, "go run ./cmd/tutor") {
+		t.Errorf("static copy: the check says %q; want it to say the tutor is needed", msg)
+	}
 
 	mu.Lock()
 	defer mu.Unlock()
