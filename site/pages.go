@@ -64,6 +64,18 @@ func newPages(static bool) *pages {
 	return p
 }
 
+// warm renders every page, so that no reader waits for the first render of
+// one. Serve calls it once it listens; requests meanwhile render what they
+// need themselves (each page renders once, whoever asks first).
+func (p *pages) warm() {
+	_, _ = p.index()
+	for _, l := range p.lessons {
+		_, _ = p.byName[l.Slug]()
+	}
+	_, _ = p.search()
+	_ = p.css()
+}
+
 // lesson returns the lesson whose folder is slug. Only the index's names
 // are accepted, so no request can name a path of its own.
 func (p *pages) lesson(slug string) (lessons.Lesson, bool) {

@@ -311,18 +311,44 @@ func TestRunStreamsRealScenario(t *testing.T) {
 	if end == nil || end["error"] != "" {
 		t.Fatalf("end = %v", end)
 	}
-	var responded, finished time.Duration
+	if !responseBeforeTask(lanesOf(events)) {
+		t.Errorf("no response ended before a task its request queued: %+v", events)
+	}
+}
+
+// lanesOf turns a run's events into the spans the page draws.
+func lanesOf(events []scenario.Event) []lane {
+	byID := map[string]*lane{}
+	var order []*lane
+	ms := func(d time.Duration) *float64 { f := float64(d) / 1e6; return &f }
 	for _, e := range events {
-		if e.Kind == scenario.KindResponse && responded == 0 {
-			responded = e.At
+		if e.ID == "" {
+			continue
 		}
-		if e.Kind == scenario.KindFinished && finished == 0 {
-			finished = e.At
+		l := byID[e.ID]
+		if l == nil {
+			l = &lane{ID: e.ID, Kind: "task"}
+			byID[e.ID] = l
+			order = append(order, l)
+		}
+		switch e.Kind {
+		case scenario.KindRequest:
+			l.Kind, l.Start = "request", *ms(e.At)
+		case scenario.KindResponse:
+			l.End = ms(e.At)
+		case scenario.KindQueued:
+			l.Queued = ms(e.At)
+		case scenario.KindStarted:
+			l.Start = *ms(e.At)
+		case scenario.KindFinished, scenario.KindFailed, scenario.KindAbandoned:
+			l.End = ms(e.At)
 		}
 	}
-	if responded == 0 || finished == 0 || responded >= finished {
-		t.Errorf("first response at %v, first task finished at %v: want the response first", responded, finished)
+	lanes := make([]lane, len(order))
+	for i, l := range order {
+		lanes[i] = *l
 	}
+	return lanes
 }
 
 // Security rule: a run stops at its time limit.
@@ -382,6 +408,35 @@ func TestRunCancelledOnDisconnect(t *testing.T) {
 	case <-stopped:
 	case <-time.After(10 * time.Second):
 		t.Fatal("the run went on after its client left")
+	}
+}
+
+// Security rule: a check is cancelled when its client goes away.
+func TestCheckCancelledOnDisconnect(t *testing.T) {
+	ts := newTestServer(t)
+	ts.root = t.TempDir()
+	started, stopped := make(chan struct{}), make(chan struct{})
+	ts.check = func(ctx context.Context, root string, l lessons.Lesson) (check.Result, error) {
+		close(started)
+		<-ctx.Done()
+		close(stopped)
+		return check.Result{}, ctx.Err()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, "POST", ts.URL+"/api/check/01-basic", nil)
+		req.Header.Set("Origin", ts.origin())
+		_, err := http.DefaultClient.Do(req)
+		errc <- err
+	}()
+	<-started
+	cancel()
+	<-errc
+	select {
+	case <-stopped:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the check went on after its client left")
 	}
 }
 

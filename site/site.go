@@ -65,6 +65,7 @@ func Serve(ctx context.Context, opts Options, stdout io.Writer) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
+	go srv.pages.warm()
 	fmt.Fprintf(stdout, "The bgtasks tutorial is at %s (Ctrl+C to stop)\n", url)
 	if opts.Ready != nil {
 		opts.Ready(url)
