@@ -63,6 +63,7 @@ func Serve(ctx context.Context, opts Options, stdout io.Writer) error {
 	hs := &http.Server{
 		Handler:           srv.handler(),
 		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
 	go srv.pages.warm()

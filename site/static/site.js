@@ -54,11 +54,17 @@
     });
   }
 
-  // Keys: left and right arrows go to the previous and next lesson.
+  // Keys: left and right arrows go to the previous and next lesson; "/"
+  // goes to the search box.
   document.addEventListener("keydown", function (e) {
     if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || e.defaultPrevented) return;
     var t = e.target;
-    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(t.tagName))) return;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    if (e.key === "/") {
+      e.preventDefault();
+      $("search").focus();
+      return;
+    }
     var rel = e.key === "ArrowLeft" ? "prev" : e.key === "ArrowRight" ? "next" : "";
     var a = rel && document.querySelector('a[rel="' + rel + '"]');
     if (a) location.href = a.href;
