@@ -243,6 +243,9 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("the starter's check: %s, %q; want a failure naming its step", state, result)
 	}
 
+	do("scrolling to the exercise", chromedp.Evaluate[chromedp.Void](`document.getElementById("exercise").scrollIntoView()`))
+	screenshot("lesson-check.png", chromedp.CaptureScreenshot())
+
 	// Hints one at a time; the solution after a confirm.
 	do("asking for a hint", chromedp.Click(chromedp.ID("hint-button")))
 	if shown := eval(`String(document.querySelectorAll("#hints li:not([hidden])").length)`); shown != "1" {
