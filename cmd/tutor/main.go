@@ -3,7 +3,8 @@
 //
 //	tutor [serve] [-addr 127.0.0.1:8080] [-open]   the local site (default command)
 //	tutor list [-check]                            lessons and exercise status
-//	tutor run [-serve] [-addr ADDR] LESSON         run the lesson's scenario, print its timeline
+//	tutor run LESSON                               run the lesson's scenario, print its timeline
+//	tutor run -serve [-addr 127.0.0.1:8081] LESSON keep the lesson's app up for curl
 //	tutor check [-v] LESSON|all                    verify your exercise code
 //	tutor build -o DIR                             write the site as static files
 //
@@ -27,8 +28,10 @@ const usage = `tutor runs the bgtasks tutorial.
 Usage:
   tutor [serve] [-addr 127.0.0.1:8080] [-open]   serve the lessons as a local site
   tutor list [-check]                            lessons and the state of each exercise
-  tutor run [-serve] [-addr ADDR] LESSON         run a lesson's app and print its timeline;
-                                                 -serve keeps the app up for curl
+  tutor run LESSON                               run a lesson's scenario and print its timeline
+  tutor run -serve [-addr 127.0.0.1:8081] [-ready FILE] LESSON
+                                                 keep the lesson's app up for curl until Ctrl-C;
+                                                 -ready writes its URL to FILE once it listens
   tutor check [-v] LESSON|all                    check your exercise code
   tutor build -o DIR                             write the site as static files to DIR
   tutor help                                     this text
