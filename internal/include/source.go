@@ -100,6 +100,9 @@ func funcName(fn *ast.FuncDecl) string {
 // "endregion" and the region's name. Go's // and the # of shell, YAML and
 // similar files both work.
 func marker(line string) (kind, name string, ok bool) {
+	if !strings.Contains(line, "region") {
+		return "", "", false // most lines: no need to split them
+	}
 	t := strings.TrimSpace(line)
 	switch {
 	case strings.HasPrefix(t, "//"):
