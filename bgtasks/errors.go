@@ -33,10 +33,12 @@ type TaskError struct {
 	Err error
 }
 
+// Error names the task and its request, then says what went wrong.
 func (e *TaskError) Error() string {
 	return fmt.Sprintf("bgtasks: task %q (%s %s): %v", e.Task, e.Method, e.Path, e.Err)
 }
 
+// Unwrap returns Err, so errors.Is and errors.As see the task's own error.
 func (e *TaskError) Unwrap() error { return e.Err }
 
 // A PanicError is the error of a task that panicked.
@@ -45,6 +47,7 @@ type PanicError struct {
 	Stack []byte // the panicking goroutine's stack
 }
 
+// Error reports the panic value; the stack is in Stack.
 func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
 
 // Unwrap returns the panic value if it is an error.

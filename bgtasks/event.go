@@ -20,6 +20,7 @@ const (
 
 var kindNames = [...]string{"queued", "started", "finished", "failed", "abandoned"}
 
+// String returns the kind's name, such as "started".
 func (k EventKind) String() string {
 	if k < 0 || int(k) >= len(kindNames) {
 		return fmt.Sprintf("EventKind(%d)", int(k))
