@@ -35,7 +35,10 @@ func WithObserver(observe func(Event)) Option {
 
 // Synchronous makes the middleware run a request's tasks itself, after the
 // response has been flushed and before it returns, as FastAPI's TestClient
-// does. A test that holds the response may then assert the tasks' effects.
+// does. A test that calls the handler in process, with
+// httptest.NewRecorder, may then assert the tasks' effects as soon as
+// ServeHTTP returns. Over a real connection the client may still read the
+// response before the tasks end, since it was flushed first: use Wait there.
 // A task queued once the request is over runs at once, on the goroutine that
 // queued it. Limits set by WithLimit do not apply.
 func Synchronous() Option {
