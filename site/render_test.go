@@ -152,20 +152,18 @@ func TestChromaCSS(t *testing.T) {
 	}
 }
 
-// BenchmarkRenderLesson renders the longest lesson's prose from its
-// Markdown: includes resolved, code highlighted.
+// BenchmarkRenderLesson renders each lesson's prose from its Markdown:
+// includes resolved from the lesson's files, code highlighted.
 func BenchmarkRenderLesson(b *testing.B) {
-	longest := lessons.All()[0]
 	for _, l := range lessons.All() {
-		if len(l.README()) > len(longest.README()) {
-			longest = l
-		}
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := renderLesson(longest); err != nil {
-			b.Fatal(err)
-		}
+		b.Run(l.Slug, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := renderLesson(l); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
