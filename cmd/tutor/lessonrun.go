@@ -17,6 +17,10 @@ import (
 	"github.com/bgtasks/tutorial/lessons"
 )
 
+// runTimeout bounds a scenario run: each takes well under a second, so one
+// that goes on has hung.
+const runTimeout = time.Minute
+
 // runCmd runs a lesson's scenario and prints its timeline as it happens, or
 // with -serve keeps the lesson's app up until ctx ends.
 func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -42,9 +46,14 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	out := &lockedWriter{w: stdout}
 	emit := func(e scenario.Event) { scenario.WriteText(out, e) }
 	if !*serve {
-		err := scenario.Run(ctx, l.App, l.Steps, emit)
-		if err != nil && ctx.Err() != nil {
+		limited, cancel := context.WithTimeout(ctx, runTimeout)
+		defer cancel()
+		err := scenario.Run(limited, l.App, l.Steps, emit)
+		switch {
+		case err != nil && ctx.Err() != nil:
 			return errors.New("interrupted")
+		case err != nil && limited.Err() != nil:
+			return fmt.Errorf("run %s: the scenario did not finish within %s: %w", l.Slug, runTimeout, err)
 		}
 		if err != nil {
 			return fmt.Errorf("run %s: %w", l.Slug, err)
