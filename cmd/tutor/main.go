@@ -21,6 +21,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 )
 
 const usage = `tutor runs the bgtasks tutorial.
@@ -40,11 +41,19 @@ LESSON is a number (1, 01), a folder (01-basic) or a name (basic).
 Exit status: 0 success, 1 a check failed or something went wrong, 2 bad usage.
 `
 
+// stopGrace is how long the tutor may take to stop after Ctrl-C or SIGTERM.
+const stopGrace = 15 * time.Second
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-ctx.Done()
 		stop() // a second Ctrl-C kills the tutor at once
+		// Draining tasks is bounded, so this only fires if something hangs.
+		time.AfterFunc(stopGrace, func() {
+			fmt.Fprintf(os.Stderr, "tutor: still not stopped %s after the interrupt; exiting\n", stopGrace)
+			os.Exit(1)
+		})
 	}()
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
