@@ -30,6 +30,17 @@
     try { localStorage.setItem("bgtasks.theme", next); } catch (e) { /* not remembered */ }
   });
 
+  // Until the reader chooses, follow the system as it changes.
+  if (window.matchMedia) {
+    var dark = window.matchMedia("(prefers-color-scheme: dark)");
+    var follow = function () {
+      var chosen = null;
+      try { chosen = localStorage.getItem("bgtasks.theme"); } catch (e) { /* none */ }
+      if (!chosen) document.documentElement.setAttribute("data-theme", dark.matches ? "dark" : "light");
+    };
+    if (dark.addEventListener) dark.addEventListener("change", follow);
+  }
+
   // Progress: "read" once a lesson is opened, "passed" once its check passes.
   var progress = load("bgtasks.progress", {});
   var rank = { read: 1, passed: 2 };
