@@ -260,21 +260,33 @@ func highlight(name, code string) template.HTML {
 	return template.HTML(buf.String())
 }
 
-// chromaCSS is the highlighting style sheet: the light theme by default and
-// the dark one under [data-theme=dark].
+// chromaCSS is the highlighting style sheet: chroma's light style unless
+// the page is dark, its dark style when it is. Each theme's rules apply
+// only to it, so that a token the dark style leaves plain does not keep the
+// light style's dark colour. The rules for chroma's own block, line and
+// line-number wrappers are left out: the site styles code blocks and marked
+// lines itself.
 func chromaCSS() string {
-	var light, dark bytes.Buffer
-	f := chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithCSSComments(false))
-	_ = f.WriteCSS(&light, styles.Get(lightStyle))
-	_ = f.WriteCSS(&dark, styles.Get(darkStyle))
 	var out strings.Builder
 	out.WriteString("/* code highlighting: chroma " + lightStyle + " and " + darkStyle + " */\n")
-	out.Write(light.Bytes())
-	for _, line := range strings.Split(strings.TrimSpace(dark.String()), "\n") {
-		out.WriteString("[data-theme=dark] " + line + "\n")
+	f := chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithCSSComments(false))
+	for _, theme := range []struct{ style, scope string }{
+		{lightStyle, ":root:not([data-theme=dark]) "},
+		{darkStyle, "[data-theme=dark] "},
+	} {
+		var css bytes.Buffer
+		_ = f.WriteCSS(&css, styles.Get(theme.style))
+		for _, line := range strings.Split(strings.TrimSpace(css.String()), "\n") {
+			if !strings.HasPrefix(line, ".chroma .") || wrapperRule.MatchString(line) {
+				continue
+			}
+			out.WriteString(theme.scope + line + "\n")
+		}
 	}
 	return out.String()
 }
+
+var wrapperRule = regexp.MustCompile(`^\.chroma \.(hl|line|cl|ln|lnt|lntd|lntable|lnlinks|w) \{`)
 
 // Chroma wraps every line and every run of white space in spans of its own,
 // which triples a page's size. compactCode keeps only what the style sheet
@@ -286,7 +298,7 @@ var (
 	markedLine  = regexp.MustCompile(`<span class="line hl"><span class="cl">([^\n]*\n?)</span></span>`)
 	tokenSpan   = regexp.MustCompile(`<span class="([a-z0-9]+)">([^<]*)</span>`)
 	styledClass = sync.OnceValue(func() map[string]bool {
-		classes := map[string]bool{}
+		classes := map[string]bool{"hl": true} // marked lines: site.css styles them
 		for _, m := range regexp.MustCompile(`\.chroma \.([a-z0-9]+) \{`).FindAllStringSubmatch(chromaCSS(), -1) {
 			classes[m[1]] = true
 		}

@@ -147,7 +147,7 @@ func TestLessonPages(t *testing.T) {
 
 func TestChromaCSS(t *testing.T) {
 	css := chromaCSS()
-	if !strings.Contains(css, ".chroma .kd {") || !strings.Contains(css, "[data-theme=dark] .chroma .kd {") {
+	if !strings.Contains(css, ":root:not([data-theme=dark]) .chroma .kd {") || !strings.Contains(css, "[data-theme=dark] .chroma .kd {") {
 		t.Errorf("want light and dark rules for keywords:\n%.400s", css)
 	}
 }
