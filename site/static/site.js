@@ -327,7 +327,7 @@
     t.order.forEach(function (s) {
       if (s.end === null) s.state = s.lane === "request" ? "no-response" : "unfinished";
     });
-    t.draw();
+    if (t.events.length) t.draw();
     status.className = "status " + (err ? "bad" : "good");
     var spans = t.order.length;
     status.textContent = err ? "The run stopped: " + err : "Done: " + t.events.length + " events, " + spans + " spans, " + fmtDur(t.total) + ".";
