@@ -383,7 +383,7 @@
           if (!resp.ok) return errorText(resp).then(function (msg) { throw new Error(msg); });
           return readStream(resp, function (name, data) {
             if (name === "event") t.add(data);
-            if (name === "end") { ended = true; t.draw(); finish(status, data.error, t); }
+            if (name === "end") { ended = true; finish(status, data.error, t); }
           });
         }).then(function () {
           if (!ended) throw new Error("the connection closed before the run ended");
@@ -394,7 +394,6 @@
         return resp.json();
       }).then(function (rec) {
         rec.events.forEach(function (e) { t.add(e); });
-        t.draw();
         finish(status, rec.error, t);
       });
     }
