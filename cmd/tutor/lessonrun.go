@@ -43,26 +43,32 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return usagef("run: -addr and -ready need -serve")
 	}
 
+	// The timeline, the examples and the notices share stdout line by line.
 	out := &lockedWriter{w: stdout}
-	emit := func(e scenario.Event) { scenario.WriteText(out, e) }
-	if !*serve {
-		limited, cancel := context.WithTimeout(ctx, runTimeout)
-		defer cancel()
-		err := scenario.Run(limited, l.App, l.Steps, emit)
-		switch {
-		case err != nil && ctx.Err() != nil:
-			return errors.New("interrupted")
-		case err != nil && limited.Err() != nil:
-			return fmt.Errorf("run %s: the scenario did not finish within %s: %w", l.Slug, runTimeout, err)
-		}
-		if err != nil {
-			return fmt.Errorf("run %s: %w", l.Slug, err)
-		}
-		return nil
+	if *serve {
+		return serveLesson(ctx, l, *addr, *ready, out, stderr)
 	}
+	limited, cancel := context.WithTimeout(ctx, runTimeout)
+	defer cancel()
+	err = scenario.Run(limited, l.App, l.Steps, func(e scenario.Event) { scenario.WriteText(out, e) })
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return errors.New("interrupted")
+	case limited.Err() != nil:
+		return fmt.Errorf("run %s: the scenario did not finish within %s: %w", l.Slug, runTimeout, err)
+	}
+	return fmt.Errorf("run %s: %w", l.Slug, err)
+}
 
-	if !loopback(*addr) {
-		fmt.Fprintf(stderr, "tutor: warning: %s is not a loopback address: other machines can reach this app\n", *addr)
+// serveLesson keeps l's app up on addr until ctx ends, printing its URL,
+// example requests and the timeline of what curl makes it do. ready, if
+// set, is a file to write the URL to once the app listens.
+func serveLesson(ctx context.Context, l lessons.Lesson, addr, ready string, out, stderr io.Writer) error {
+	emit := func(e scenario.Event) { scenario.WriteText(out, e) }
+	if !loopback(addr) {
+		fmt.Fprintf(stderr, "tutor: warning: %s is not a loopback address: other machines can reach this app\n", addr)
 	}
 	var examples sync.WaitGroup
 	defer examples.Wait()
@@ -80,10 +86,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		case <-appCtx.Done():
 		}
 	}()
-	err = scenario.Serve(appCtx, *addr, withRequestLog(l.App), emit, func(url string) {
+	err := scenario.Serve(appCtx, addr, withRequestLog(l.App), emit, func(url string) {
 		fmt.Fprintf(out, "%s is listening on %s (Ctrl-C stops it)\n", l.Slug, url)
-		if *ready != "" {
-			if err := writeReady(*ready, url); err != nil {
+		if ready != "" {
+			if err := writeReady(ready, url); err != nil {
 				fmt.Fprintf(stderr, "tutor: %v\n", err)
 			}
 		}
@@ -181,7 +187,7 @@ func isSet(fs *flag.FlagSet, name string) bool {
 	return set
 }
 
-// lockedWriter lets the timeline and the examples share stdout line by line.
+// lockedWriter serialises writes to w.
 type lockedWriter struct {
 	mu sync.Mutex
 	w  io.Writer
