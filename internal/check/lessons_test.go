@@ -115,3 +115,40 @@ func solutionOverlay(t *testing.T, root string, l lessons.Lesson) string {
 	}
 	return overlay
 }
+
+// Code that does not compile fails the check with the compiler's words.
+func TestRunCompileError(t *testing.T) {
+	root, err := lessons.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := lessons.Find("1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exercise := filepath.Join(root, filepath.FromSlash(l.Dir()), "exercise")
+	starter, _ := filepath.Glob(filepath.Join(exercise, "*.go"))
+	tmp := t.TempDir()
+	broken := filepath.Join(tmp, "broken.go")
+	write(t, broken, "package exercise\n\nfunc half(n int) int { return n / \"2\" }\n")
+	replace := map[string]string{filepath.Join(exercise, "broken.go"): broken}
+	for _, f := range starter {
+		if !strings.HasSuffix(f, "_test.go") {
+			replace[f] = ""
+		}
+	}
+	b, _ := json.Marshal(map[string]any{"Replace": replace})
+	overlay := filepath.Join(tmp, "overlay.json")
+	write(t, overlay, string(b))
+
+	res, err := runCheck(context.Background(), root, l, "-overlay", overlay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Under an overlay the compiler names the replacement file; a learner
+	// sees lessons/01-basic/exercise/broken.go:3:31.
+	if res.Passed || !strings.HasPrefix(res.Message, "your code does not compile:\n") ||
+		!strings.Contains(res.Message, "broken.go:3:31: invalid operation") || res.Hint == "" {
+		t.Errorf("passed %v, message %q, hint %q; want a failure that quotes the compiler, and a hint", res.Passed, res.Message, res.Hint)
+	}
+}
