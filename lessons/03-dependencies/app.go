@@ -15,12 +15,16 @@ import (
 )
 
 // NewApp returns the shop's HTTP side. POST /orders places an order with
-// shop; its tasks append to audit.log and log.txt in dir. POST /leaky/orders
-// does the same through leakyAudited, whose task fails.
+// shop; its tasks mail confirmations with send (SimulatedSend if send is
+// nil) and append to audit.log and log.txt in dir. POST /leaky/orders does
+// the same through leakyAudited, whose task fails.
 //
-// Serve it through a Runner's Middleware: runner.Middleware(NewApp(dir, shop)).
-func NewApp(dir string, shop *Shop) http.Handler {
-	a := &app{shop: shop, audit: newJournal(dir, "audit.log"), log: newJournal(dir, "log.txt")}
+// Serve it through a Runner's Middleware: runner.Middleware(NewApp(dir, shop, nil)).
+func NewApp(dir string, shop *Shop, send SendFunc) http.Handler {
+	if send == nil {
+		send = SimulatedSend
+	}
+	a := &app{shop: shop, send: send, audit: newJournal(dir, "audit.log"), log: newJournal(dir, "log.txt")}
 	orders := http.HandlerFunc(a.placeOrder)
 	mux := http.NewServeMux()
 	mux.Handle("POST /orders", a.audited(orders))
@@ -30,6 +34,7 @@ func NewApp(dir string, shop *Shop) http.Handler {
 
 type app struct {
 	shop     *Shop
+	send     SendFunc // the mail server, which takes tens of milliseconds
 	audit    *journal // audit.log: one line per request
 	log      *journal // log.txt: what the shop did about each order
 	requests atomic.Int64
@@ -65,7 +70,11 @@ func (a *app) taskFor(e Event) (string, bgtasks.Func) {
 	case OrderPlaced:
 		o := e.Order
 		return "email confirmation", func(ctx context.Context) error {
-			return a.log.append(fmt.Sprintf("confirmation to %s: order %d, %d x %s", o.Email, o.ID, o.Quantity, o.Item))
+			body := fmt.Sprintf("order %d, %d x %s", o.ID, o.Quantity, o.Item)
+			if err := a.send(ctx, o.Email, body); err != nil {
+				return err
+			}
+			return a.log.append("confirmation to " + o.Email + ": " + body)
 		}
 	case StockLow:
 		return "reorder stock", func(ctx context.Context) error {

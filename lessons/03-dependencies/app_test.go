@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/bgtasks/tutorial/bgtasks"
@@ -57,6 +58,10 @@ func (rec *recorder) names(kind bgtasks.EventKind) []string {
 	return names
 }
 
+// instant is a mail server that answers at once, so that tests never wait
+// for SendDelay.
+func instant(context.Context, string, string) error { return nil }
+
 // serve starts NewApp on loopback with a fresh shop.
 func serve(t *testing.T) (*httptest.Server, *bgtasks.Runner, *recorder, string) {
 	t.Helper()
@@ -67,7 +72,7 @@ func serve(t *testing.T) (*httptest.Server, *bgtasks.Runner, *recorder, string) 
 		bgtasks.WithLogger(slog.New(slog.NewTextHandler(rec, nil))),
 		bgtasks.WithErrorHook(func(_ context.Context, err *bgtasks.TaskError) { rec.failed <- err }),
 	)
-	srv := httptest.NewServer(runner.Middleware(NewApp(dir, NewShop(map[string]int{"book": 3, "mug": 20}))))
+	srv := httptest.NewServer(runner.Middleware(NewApp(dir, NewShop(map[string]int{"book": 3, "mug": 20}), instant)))
 	t.Cleanup(func() {
 		srv.Close()
 		if err := runner.Shutdown(context.Background()); err != nil {
@@ -134,7 +139,7 @@ func TestResponseDoesNotWaitForTasks(t *testing.T) {
 	dir := t.TempDir()
 	runner := bgtasks.New(bgtasks.WithLogger(slog.New(slog.DiscardHandler)))
 	holding, release := make(chan struct{}), make(chan struct{})
-	app := NewApp(dir, NewShop(map[string]int{"book": 3}))
+	app := NewApp(dir, NewShop(map[string]int{"book": 3}), instant)
 	srv := httptest.NewServer(runner.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		bgtasks.From(r.Context()).Add("hold", func(ctx context.Context) error {
 			close(holding)
@@ -312,4 +317,60 @@ func TestUseCaseImportsNoHTTP(t *testing.T) {
 			t.Errorf("shop.go imports %s; the use case must not depend on HTTP", path)
 		}
 	}
+}
+
+// The confirmation goes to the customer with the order in it, and is
+// written to log.txt only once the mail server has accepted it.
+func TestConfirmationIsLoggedOnlyOnceSent(t *testing.T) {
+	for _, sendErr := range []error{nil, errors.New("mail server: 421 try again later")} {
+		dir := t.TempDir()
+		runner := bgtasks.New(bgtasks.WithLogger(slog.New(slog.DiscardHandler)))
+		var to, body string
+		send := func(_ context.Context, addr, text string) error {
+			to, body = addr, text // one order, so one task writes these
+			return sendErr
+		}
+		srv := httptest.NewServer(runner.Middleware(NewApp(dir, NewShop(map[string]int{"mug": 20}), send)))
+		status, reply := post(t, srv, "/orders", `{"email":"ada@example.com","item":"mug","quantity":2}`)
+		runner.Wait()
+		srv.Close()
+		if status != http.StatusCreated {
+			t.Fatalf("send error %v: got %d %v, want 201", sendErr, status, reply)
+		}
+		if to != "ada@example.com" || body != "order 1, 2 x mug" {
+			t.Errorf("mailed %q to %q, want %q to %q", body, to, "order 1, 2 x mug", "ada@example.com")
+		}
+		want := "confirmation to ada@example.com: order 1, 2 x mug\n"
+		if sendErr != nil {
+			want = ""
+		}
+		if got := readFile(t, dir, "log.txt"); got != want {
+			t.Errorf("send error %v: log.txt = %q, want %q", sendErr, got, want)
+		}
+		if s := runner.Stats(); sendErr != nil && s.Failed != 1 {
+			t.Errorf("send error %v: stats %+v, want the confirmation failed", sendErr, s)
+		}
+	}
+}
+
+// SimulatedSend takes SendDelay, as the scenario's timeline shows, and
+// gives up when its context ends. The bubble's fake clock measures it
+// without waiting.
+func TestSimulatedSend(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		if err := SimulatedSend(context.Background(), "ada@example.com", "order 1"); err != nil {
+			t.Fatal(err)
+		}
+		if took := time.Since(start); took != SendDelay {
+			t.Errorf("took %v, want %v", took, SendDelay)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), SendDelay/2)
+		defer cancel()
+		start = time.Now()
+		err := SimulatedSend(ctx, "ada@example.com", "order 1")
+		if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) != SendDelay/2 {
+			t.Errorf("cancelled after %v: %v; want a deadline error after %v", time.Since(start), err, SendDelay/2)
+		}
+	})
 }

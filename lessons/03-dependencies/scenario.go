@@ -12,11 +12,11 @@ import (
 var stock = map[string]int{"book": 3, "mug": 20}
 
 // App serves NewApp for a scenario session: its Runner reports to the
-// timeline and logs to the session's log, and its files go to the session's
-// directory.
+// timeline and logs to the session's log, its files go to the session's
+// directory, and its mails take SendDelay, as a real mail server's would.
 func App(s *scenario.Session) (http.Handler, error) {
 	runner := s.Runner()
-	return runner.Middleware(NewApp(s.Dir, NewShop(stock))), nil
+	return runner.Middleware(NewApp(s.Dir, NewShop(stock), SimulatedSend)), nil
 }
 
 // Scenario places an order whose tasks come from the middleware, a helper

@@ -54,12 +54,19 @@ func (p part) of(kinds ...string) []string {
 }
 
 // The timeline shows what every run guarantees. A request's tasks start once
-// its response has been flushed, while the client may still be reading it,
-// and these tasks take microseconds: some may start, or even end, before the
-// response line. So for each request the test asserts what holds on every
-// run: every task is queued before the response, and the tasks run one at a
-// time in the order added. The scenario waits for a request's tasks before
-// it sends the next, so each request's lines stay together.
+// its response has been flushed, while the client may still be reading it:
+// the quick ones (audit, count referral, reorder stock) may start, or even
+// end, before the response line. So for each request the test asserts what
+// holds on every run: every task is queued before the response, and the
+// tasks run one at a time in the order added. The scenario waits for a
+// request's tasks before it sends the next, so each request's lines stay
+// together.
+//
+// It also asserts what the lesson is about, the response not waiting: the
+// email confirmation takes SendDelay (tens of milliseconds) after the
+// response has been flushed, far longer than the client needs to read it,
+// so its "finished" line comes after the response line. Only a machine
+// stalled for that long could reorder them.
 func TestScenarioTimeline(t *testing.T) {
 	events := runScenario(t)
 	var ps []part
@@ -120,6 +127,11 @@ func TestScenarioTimeline(t *testing.T) {
 		}
 		if got := p.of("started", "finished", "failed", "log"); !slices.Equal(got, w.ran) {
 			t.Errorf("%s: tasks ran\n%s\nwant\n%s", w.name, strings.Join(got, "\n"), strings.Join(w.ran, "\n"))
+		}
+		if slices.Contains(w.ran, "finished email confirmation") {
+			if got := p.of("response", "finished"); slices.Index(got, "response "+w.name) > slices.Index(got, "finished email confirmation") {
+				t.Errorf("%s: the email confirmation (%v) finished before the response:\n%s", w.name, SendDelay, strings.Join(got, "\n"))
+			}
 		}
 	}
 
