@@ -10,18 +10,22 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/bgtasks/tutorial/bgtasks"
 )
 
 // NewApp returns the lesson's handler. Its tasks' failures are logged by
 // runner; log receives the app's own lines and the panics of its handlers.
-func NewApp(runner *bgtasks.Runner, log *slog.Logger) http.Handler {
+// Each call an order's tasks make to the card processor or the mail server
+// takes delay: App passes NetworkDelay, tests 0.
+func NewApp(runner *bgtasks.Runner, log *slog.Logger, delay time.Duration) http.Handler {
+	svc := services{log: log, delay: delay}
 	stats := &orderStats{}
 	refunds := &refundBook{}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /orders/{id}", func(w http.ResponseWriter, r *http.Request) {
-		handleOrder(w, r, log, stats)
+		handleOrder(w, r, svc, stats)
 	})
 	mux.HandleFunc("POST /payments/{id}", func(w http.ResponseWriter, r *http.Request) {
 		handlePayment(w, r, log)
@@ -33,20 +37,20 @@ func NewApp(runner *bgtasks.Runner, log *slog.Logger) http.Handler {
 }
 
 // handleOrder queues four tasks: two succeed, one returns an error and one
-// panics. The client gets its 201 either way.
-func handleOrder(w http.ResponseWriter, r *http.Request, log *slog.Logger, stats *orderStats) {
+// panics. The client gets its 201 either way, before the first has ended.
+func handleOrder(w http.ResponseWriter, r *http.Request, svc services, stats *orderStats) {
 	id, ok := pathID(w, r)
 	if !ok {
 		return
 	}
 	tasks := bgtasks.From(r.Context())
-	tasks.Add("charge card", func(ctx context.Context) error { return chargeCard(ctx, log, id) })
+	tasks.Add("charge card", func(ctx context.Context) error { return svc.chargeCard(ctx, id) })
 	tasks.Add("sync to CRM", func(ctx context.Context) error { return syncToCRM(ctx, id) })
 	tasks.Add("update stats", func(ctx context.Context) error {
 		stats.record(id) // panics
 		return nil
 	})
-	tasks.Add("send receipt", func(ctx context.Context) error { return sendReceipt(ctx, log, id) })
+	tasks.Add("send receipt", func(ctx context.Context) error { return svc.sendReceipt(ctx, id) })
 	writeJSON(w, http.StatusCreated, map[string]any{"order": id, "status": "created"})
 }
 

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"go.uber.org/goleak"
@@ -80,7 +81,7 @@ func startApp(t *testing.T) *app {
 		default:
 		}
 	}))
-	srv := httptest.NewUnstartedServer(failures.NewApp(a.runner, logger))
+	srv := httptest.NewUnstartedServer(failures.NewApp(a.runner, logger, 0))
 	srv.Config.ErrorLog = log.New(a.netLog, "", 0)
 	srv.Start()
 	t.Cleanup(srv.Close)
@@ -241,6 +242,54 @@ func TestHandlerPanicDropsTasks(t *testing.T) {
 	a.runner.Wait()
 }
 
+// With the card processor and the mail server taking NetworkDelay, the
+// handler has answered before the first task has ended, and each slow call
+// takes exactly its delay. The bubble's fake clock runs the delays without
+// waiting; the request is served in memory, as the bubble has no network.
+func TestOrderAnswersBeforeSlowTasks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		var (
+			mu    sync.Mutex
+			ended []string // "finished charge card at 60ms", in order
+		)
+		done := make(chan struct{})
+		runner := bgtasks.New(bgtasks.WithLogger(slog.New(slog.DiscardHandler)), bgtasks.WithObserver(func(e bgtasks.Event) {
+			if e.Kind != bgtasks.Finished && e.Kind != bgtasks.Failed {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			ended = append(ended, fmt.Sprintf("%s %s at %v", e.Kind, e.Task, time.Since(start)))
+			if e.Task == "send receipt" {
+				close(done)
+			}
+		}))
+		app := failures.NewApp(runner, slog.New(slog.DiscardHandler), failures.NetworkDelay)
+
+		w := httptest.NewRecorder()
+		app.ServeHTTP(w, httptest.NewRequest("POST", "/orders/42", nil))
+		if took := time.Since(start); w.Code != http.StatusCreated || took != 0 {
+			t.Errorf("answered %d after %v, want 201 at once", w.Code, took)
+		}
+		<-done
+		runner.Wait()
+
+		d := failures.NetworkDelay
+		want := []string{
+			fmt.Sprintf("finished charge card at %v", d),
+			fmt.Sprintf("failed sync to CRM at %v", d),
+			fmt.Sprintf("failed update stats at %v", d),
+			fmt.Sprintf("finished send receipt at %v", 2*d),
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if !slices.Equal(ended, want) {
+			t.Errorf("tasks ended:\n%s\nwant:\n%s", strings.Join(ended, "\n"), strings.Join(want, "\n"))
+		}
+	})
+}
+
 // TestScenario runs the lesson's scenario and checks the lines it prints.
 func TestScenario(t *testing.T) {
 	var lines []string
@@ -254,6 +303,19 @@ func TestScenario(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := strings.Join(lines, "\n")
+	// The lesson's point: the response does not wait for the tasks. The card
+	// processor takes NetworkDelay (tens of milliseconds) after the response
+	// has been flushed, far longer than the client needs to read it, so
+	// "finished charge card" comes after the response line. Only a machine
+	// stalled for that long could reorder them. (Whether a task STARTS before
+	// the client has read the response is not determined.)
+	index := func(suffix string) int {
+		return slices.IndexFunc(lines, func(l string) bool { return strings.HasSuffix(l, suffix) })
+	}
+	response := index(`<- response POST /orders/42: 201 {"order":42,"status":"created"}`)
+	if charged := index(`ok finished charge card`); response < 0 || charged < response {
+		t.Errorf("the response (line %d) did not come before the card was charged (line %d):\n%s", response+1, charged+1, text)
+	}
 	for _, want := range []string{
 		`<- response POST /orders/42: 201 {"order":42,"status":"created"}`,
 		`!! failed sync to CRM: crm: order 42: 503 Service Unavailable`,

@@ -59,7 +59,7 @@ func CheckDeadLetter(deadLetterHook HookFunc) error {
 		bgtasks.WithLogger(quiet),
 	)
 	// endregion hook
-	srv := httptest.NewUnstartedServer(NewApp(runner, quiet))
+	srv := httptest.NewUnstartedServer(NewApp(runner, quiet, 0))
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	srv.Start()
 	defer srv.Close()

@@ -8,9 +8,10 @@ import (
 	"github.com/bgtasks/tutorial/internal/scenario"
 )
 
-// App builds the lesson's HTTP handler.
+// App builds the lesson's HTTP handler, whose card processor and mail
+// server take NetworkDelay, as real ones would.
 func App(s *scenario.Session) (http.Handler, error) {
-	return NewApp(s.Runner(), s.Log), nil
+	return NewApp(s.Runner(), s.Log, NetworkDelay), nil
 }
 
 // Scenario places an order whose tasks fail, sends a bad id, then calls a

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 )
 
 // The shop's back office: one job that works, one that fails and one with a
@@ -28,14 +29,44 @@ func (s *orderStats) record(order uint64) {
 	s.perDay["today"]++
 }
 
+// NetworkDelay is how long each call to the card processor or the mail
+// server takes in App: tens of milliseconds, as real round trips do.
+const NetworkDelay = 60 * time.Millisecond
+
+// services are the card processor and the mail server that an order's tasks
+// call. They are simulated: each call takes delay, or less if ctx ends
+// first, and succeeds.
+type services struct {
+	log   *slog.Logger
+	delay time.Duration
+}
+
+// call stands in for a round trip to the service named by what.
+func (s services) call(ctx context.Context, what string) error {
+	t := time.NewTimer(s.delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("%s: %w", what, context.Cause(ctx))
+	}
+}
+
 // chargeCard and sendReceipt succeed; they log what a real shop would do.
-func chargeCard(ctx context.Context, log *slog.Logger, order uint64) error {
-	log.InfoContext(ctx, "card charged", "order", order)
+func (s services) chargeCard(ctx context.Context, order uint64) error {
+	if err := s.call(ctx, "card processor"); err != nil {
+		return fmt.Errorf("charging order %d: %w", order, err)
+	}
+	s.log.InfoContext(ctx, "card charged", "order", order)
 	return nil
 }
 
-func sendReceipt(ctx context.Context, log *slog.Logger, order uint64) error {
-	log.InfoContext(ctx, "receipt sent", "order", order)
+func (s services) sendReceipt(ctx context.Context, order uint64) error {
+	if err := s.call(ctx, "mail server"); err != nil {
+		return fmt.Errorf("receipt for order %d: %w", order, err)
+	}
+	s.log.InfoContext(ctx, "receipt sent", "order", order)
 	return nil
 }
 
