@@ -34,6 +34,7 @@ type Session struct {
 
 	mu       sync.Mutex // serialises emit, so observers see one event at a time
 	emitFn   func(Event)
+	last     time.Duration // the latest event's At
 	runners  []*bgtasks.Runner
 	cleanups []func()
 	requests atomic.Int64
@@ -59,9 +60,12 @@ func (s *Session) Emit(e Event) {
 }
 
 func (s *Session) emitAt(t time.Time, e Event) {
-	e.At = t.Sub(s.start)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Events are stamped before they queue for the lock, so one may arrive
+	// a few microseconds behind the last; keep the timeline in order.
+	e.At = max(t.Sub(s.start), s.last)
+	s.last = e.At
 	s.emitFn(e)
 }
 
