@@ -45,14 +45,24 @@ func BenchmarkNoTask(b *testing.B) {
 	b.Run("middleware", func(b *testing.B) { serveN(b, bgtasks.New().Middleware(bare)) })
 }
 
-// Queue and run one task, against a bare goroutine and WaitGroup.
+// Queue and run one task, against a bare goroutine and WaitGroup: in a bare
+// handler, and in a handler behind the middleware, which isolates what Add
+// costs over go func().
 func BenchmarkOneTask(b *testing.B) {
-	b.Run("bare-goroutine", func(b *testing.B) {
-		var wg sync.WaitGroup
-		serveN(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	spawn := func(wg *sync.WaitGroup) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
 			wg.Add(1)
 			go func() { defer wg.Done(); work(r.Context()) }()
-		}))
+		}
+	}
+	b.Run("bare-goroutine", func(b *testing.B) {
+		var wg sync.WaitGroup
+		serveN(b, spawn(&wg))
+		wg.Wait()
+	})
+	b.Run("goroutine-behind-middleware", func(b *testing.B) {
+		var wg sync.WaitGroup
+		serveN(b, bgtasks.New().Middleware(spawn(&wg)))
 		wg.Wait()
 	})
 	b.Run("bgtasks", func(b *testing.B) {

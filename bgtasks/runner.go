@@ -86,11 +86,21 @@ func (r *Runner) Middleware(next http.Handler) http.Handler {
 		}
 		t.state = draining
 		r.mu.Unlock()
-		// Errors mean the writer cannot flush (a hijacked connection, say);
-		// the tasks run all the same.
-		_ = http.NewResponseController(w).Flush()
+		flush(w)
 		r.start(t)
 	})
+}
+
+// flush sends what the handler wrote. net/http's own writer is a Flusher;
+// a wrapper may reach one through Unwrap, which ResponseController follows.
+// An error means the writer cannot flush (a hijacked connection, say): the
+// tasks run all the same.
+func flush(w http.ResponseWriter) {
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+		return
+	}
+	_ = http.NewResponseController(w).Flush()
 }
 
 // start runs t's tasks on a new goroutine, or here in synchronous mode,
@@ -133,12 +143,14 @@ func (r *Runner) acquire() error {
 // drain runs t's tasks one by one until none is left.
 func (r *Runner) drain(t *queue) {
 	// Tasks added with the same context share one task context.
-	var added, ctx context.Context
+	var added context.Context
+	var ctx *detached
 	r.mu.Lock()
 	for t.next < len(t.items) {
-		tk := t.items[t.next]
-		if tk.ctx != added {
-			added, ctx = tk.ctx, r.taskContext(tk)
+		tk := &t.items[t.next]
+		if ctx == nil || tk.ctx != added {
+			tk.run, added = r.detach(tk.ctx), tk.ctx
+			ctx = &tk.run
 		}
 		t.next++
 		t.running = true
@@ -146,7 +158,7 @@ func (r *Runner) drain(t *queue) {
 		r.mu.Unlock()
 
 		start := time.Now()
-		r.emit(t, tk, Started, start, nil)
+		r.emit(t, *tk, Started, start, nil)
 		err := call(ctx, tk.fn)
 		took := time.Since(start)
 
@@ -165,16 +177,17 @@ func (r *Runner) drain(t *queue) {
 		} else {
 			r.stats.Failed++
 		}
-		r.mu.Unlock()
-
-		// Report before finishing, so that Wait returns only once the
-		// observer, the log and the hook have heard of the task.
-		if err == nil {
-			r.emit(t, tk, Finished, start, nil)
-		} else {
-			r.fail(ctx, t, tk, took, err)
+		if err != nil || r.observe != nil {
+			// Report before finishing, so that Wait returns only once the
+			// observer, the log and the hook have heard of the task.
+			r.mu.Unlock()
+			if err == nil {
+				r.emit(t, *tk, Finished, start, nil)
+			} else {
+				r.fail(ctx, t, *tk, took, err)
+			}
+			r.mu.Lock()
 		}
-		r.mu.Lock()
 		r.finish(t, 1)
 	}
 	t.state = idle
@@ -372,14 +385,14 @@ func (r *Runner) fail(ctx context.Context, t *queue, tk task, took time.Duration
 }
 
 func (r *Runner) abandon(t *queue, tk task, why error) {
-	ctx := r.taskContext(tk)
-	r.log.LogAttrs(ctx, slog.LevelWarn, "background task abandoned",
+	ctx := r.detach(tk.ctx)
+	r.log.LogAttrs(&ctx, slog.LevelWarn, "background task abandoned",
 		slog.String("task", tk.name),
 		slog.String("method", t.method),
 		slog.String("path", t.path),
 		slog.Any("reason", why))
 	r.emit(t, tk, Abandoned, time.Time{}, why)
 	if r.onError != nil {
-		r.onError(ctx, &TaskError{Task: tk.name, Method: t.method, Path: t.path, Err: why})
+		r.onError(&ctx, &TaskError{Task: tk.name, Method: t.method, Path: t.path, Err: why})
 	}
 }

@@ -54,6 +54,10 @@ type task struct {
 	fn    Func
 	index int
 	ctx   context.Context // the context From was given: its values are the task's
+	// run is the context the task runs with, built when it starts. It lives
+	// here, not on the heap of its own, and stays valid when items grows:
+	// append copies elements, and nothing changes one once it has started.
+	run detached
 }
 
 // queue holds one request's tasks. It is also the request's context from
