@@ -142,16 +142,11 @@ func (r *Runner) acquire() error {
 
 // drain runs t's tasks one by one until none is left.
 func (r *Runner) drain(t *queue) {
-	// Tasks added with the same context share one task context.
-	var added context.Context
-	var ctx *detached
 	r.mu.Lock()
 	for t.next < len(t.items) {
 		tk := &t.items[t.next]
-		if ctx == nil || tk.ctx != added {
-			tk.run, added = r.detach(tk.ctx), tk.ctx
-			ctx = &tk.run
-		}
+		tk.run = r.detach(tk.ctx)
+		ctx := &tk.run
 		t.next++
 		t.running = true
 		r.stats.Running++
