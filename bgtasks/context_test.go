@@ -63,3 +63,25 @@ func TestClientDisconnectDoesNotCancelTask(t *testing.T) {
 	}
 	runner.Wait()
 }
+
+// mapContext is a context of an uncomparable type: comparing two of them
+// panics, so the runner must never do it.
+type mapContext struct {
+	context.Context
+	tags map[string]string
+}
+
+func TestTasksAcceptUncomparableContexts(t *testing.T) {
+	runner := bgtasks.New(bgtasks.Synchronous())
+	ran := 0
+	h := runner.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for range 2 {
+			ctx := mapContext{r.Context(), map[string]string{"tenant": "acme"}}
+			bgtasks.From(ctx).Add("tagged", func(context.Context) error { ran++; return nil })
+		}
+	}))
+	call(h, "POST", "/")
+	if ran != 2 {
+		t.Fatalf("%d of 2 tasks ran", ran)
+	}
+}
