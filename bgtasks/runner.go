@@ -59,7 +59,8 @@ func New(opts ...Option) *Runner {
 // Middleware gives every request a task queue, reachable with From, and
 // runs the queued tasks once next has returned and the response has been
 // flushed. A response whose handler set no Content-Length is then sent
-// chunked. If the request already has a queue, from an outer Middleware,
+// chunked, which takes one more write: set it where the length is known.
+// If the request already has a queue, from an outer Middleware,
 // Middleware passes it through unchanged: one request, one queue.
 func (r *Runner) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {

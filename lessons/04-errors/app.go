@@ -99,8 +99,17 @@ func pathID(w http.ResponseWriter, r *http.Request) (uint64, bool) {
 	return id, true
 }
 
+// writeJSON sends v with its length set: the runner's middleware flushes
+// the response before the tasks start, and a response of known length goes
+// out in one write, where one without is sent in chunks.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
+	}
+	b = append(b, '\n')
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	_, _ = w.Write(b) // a client that has gone cannot be told
 }
