@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"syscall"
 
 	"github.com/bgtasks/tutorial/lessons"
 	"github.com/bgtasks/tutorial/site"
@@ -32,6 +33,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	err = site.Serve(ctx, site.Options{Addr: *addr, Root: root, Open: *open}, stdout)
 	if ctx.Err() != nil && (err == nil || errors.Is(err, context.Canceled)) {
 		return nil // stopped by Ctrl-C, as asked
+	}
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("%w (is the tutor already running? open it, or pick another port: -addr 127.0.0.1:8090)", err)
 	}
 	return err
 }
