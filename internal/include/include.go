@@ -70,10 +70,12 @@ type Error struct {
 	Err       error
 }
 
+// Error reads as file:line: directive: what is wrong, as compilers write.
 func (e *Error) Error() string {
 	return fmt.Sprintf("%s:%d: %s: %v", e.File, e.Line, e.Directive, e.Err)
 }
 
+// Unwrap returns what is wrong, without the place.
 func (e *Error) Unwrap() error { return e.Err }
 
 // Parse finds every directive in md, the Markdown file called name (used in

@@ -54,6 +54,7 @@ func (StockLow) event()    {}
 // An InvalidOrderError says what is wrong with an OrderInput.
 type InvalidOrderError struct{ Reason string }
 
+// Error says what the order got wrong.
 func (e *InvalidOrderError) Error() string { return "invalid order: " + e.Reason }
 
 // A Shop holds stock and takes orders. It is safe for concurrent use.
