@@ -39,8 +39,9 @@ var deadLetters = []string{
 }
 
 // CheckDeadLetter checks the exercise: it serves the lesson's app on
-// loopback with the hook that deadLetterHook returns, sends three orders at once, a payment and a
-// refund, waits for every task, and reads deadletter.jsonl.
+// loopback with the hook that deadLetterHook returns, sends three orders at
+// once, a payment and a refund, waits for every task, and reads
+// deadletter.jsonl.
 //
 // The error's first line is "step N/3: what is wrong"; its last line may be
 // "hint: what to do".
@@ -107,7 +108,7 @@ func CheckDeadLetter(deadLetterHook HookFunc) error {
 		if !ok {
 			return fmt.Errorf("step 2/3: line %d of deadletter.jsonl is %q; want one JSON object per line, "+
 				`such as {"task":"sync to CRM","method":"POST","path":"/orders/1","error":"crm: ..."}`+"\n"+
-				"hint: json.Marshal a struct whose fields have tags such as `json:\"task\"`, with err.Err.Error() as the error, then write it followed by \"\\n\"", i+1, line)
+				"hint: json.Marshal a struct whose fields have tags such as `json:\"task\"`, with te.Err.Error() as the error, then write it followed by \"\\n\"", i+1, line)
 		}
 		got = append(got, entry)
 	}

@@ -17,8 +17,10 @@ import (
 // The hook is safe for concurrent use: the tasks of different requests fail
 // at the same time.
 func DeadLetterHook(path string) func(ctx context.Context, err *bgtasks.TaskError) {
-	return func(ctx context.Context, err *bgtasks.TaskError) {
-		// TODO: append err.Task, err.Method, err.Path and err.Err.Error()
-		// to path as one line of JSON.
+	// te, not err: the name err stays free for the errors of json.Marshal
+	// and os.OpenFile.
+	return func(ctx context.Context, te *bgtasks.TaskError) {
+		// TODO: append te.Task, te.Method, te.Path and te.Err.Error() to
+		// path as one line of JSON.
 	}
 }
