@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -179,18 +180,13 @@ func TestHostMustBeLoopback(t *testing.T) {
 // Security rule: actions need an Origin equal to the server's own.
 func TestActionsNeedOwnOrigin(t *testing.T) {
 	ts := newTestServer(t)
-	var runs int
-	var mu sync.Mutex
+	var runs atomic.Int32
 	ts.run = func(ctx context.Context, l lessons.Lesson, emit func(scenario.Event)) error {
-		mu.Lock()
-		runs++
-		mu.Unlock()
+		runs.Add(1)
 		return nil
 	}
 	ts.check = func(context.Context, string, lessons.Lesson) (check.Result, error) {
-		mu.Lock()
-		runs++
-		mu.Unlock()
+		runs.Add(1)
 		return check.Result{Passed: true}, nil
 	}
 	ts.root = t.TempDir()
@@ -204,8 +200,8 @@ func TestActionsNeedOwnOrigin(t *testing.T) {
 			}
 		}
 	}
-	if runs != 0 {
-		t.Fatalf("%d actions ran for refused requests", runs)
+	if n := runs.Load(); n != 0 {
+		t.Fatalf("%d actions ran for refused requests", n)
 	}
 	for _, path := range []string{"/api/run/01-basic", "/api/check/01-basic"} {
 		if resp, body := ts.do(t, "POST", path, "", ts.origin()); resp.StatusCode != 200 {
@@ -218,8 +214,8 @@ func TestActionsNeedOwnOrigin(t *testing.T) {
 			t.Errorf("%s without Origin: %s, want 403", m, resp.Status)
 		}
 	}
-	if runs != 2 {
-		t.Errorf("%d actions ran, want 2", runs)
+	if n := runs.Load(); n != 2 {
+		t.Errorf("%d actions ran, want 2", n)
 	}
 }
 
@@ -572,30 +568,53 @@ func TestServe(t *testing.T) {
 	}
 }
 
-// Security rule: any address other than loopback is served with a warning.
+// Security rule: any address other than loopback is served with a warning,
+// and the server still answers only to its loopback names.
 func TestServeWarnsOffLoopback(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out bytes.Buffer
 	done := make(chan error, 1)
-	ready := make(chan struct{})
+	urls := make(chan string, 1)
 	go func() {
-		done <- Serve(ctx, Options{Addr: "0.0.0.0:0", Ready: func(string) { close(ready) }}, &syncWriter{w: &out})
+		done <- Serve(ctx, Options{Addr: "0.0.0.0:0", Ready: func(u string) { urls <- u }}, &syncWriter{w: &out})
 	}()
+	var url string
 	select {
-	case <-ready:
+	case url = <-urls:
 	case err := <-done:
 		t.Skipf("cannot listen on 0.0.0.0 here: %v", err)
 	}
+	_, port, err := net.SplitHostPort(strings.TrimSuffix(strings.TrimPrefix(url, "http://"), "/"))
+	if err != nil {
+		t.Fatalf("URL %q: %v", url, err)
+	}
+	for host, want := range map[string]int{
+		"127.0.0.1:" + port:    http.StatusOK,
+		"0.0.0.0:" + port:      http.StatusForbidden, // the wildcard is no name of this server
+		"evil.example:" + port: http.StatusForbidden,
+	} {
+		req, _ := http.NewRequest("GET", url, nil)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("listening on 0.0.0.0, Host %q: %s, want %d", host, resp.Status, want)
+		}
+	}
 	cancel()
 	<-done
-	if !strings.Contains(out.String(), "WARNING") || !strings.Contains(out.String(), "not a loopback address") {
-		t.Errorf("output %q: want a warning", out.String())
+	if !strings.Contains(out.String(), "WARNING") || !strings.Contains(out.String(), "not a loopback address") ||
+		!strings.Contains(out.String(), "answers only requests addressed to 127.0.0.1, localhost or [::1]") {
+		t.Errorf("output %q: want a warning naming the hosts it answers to", out.String())
 	}
 }
 
 func TestDefaultAddrIsLoopback(t *testing.T) {
 	host, _, err := net.SplitHostPort(DefaultAddr)
-	if err != nil || !isLoopback(host) {
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
 		t.Errorf("DefaultAddr %q is not loopback", DefaultAddr)
 	}
 }

@@ -50,11 +50,16 @@ func Serve(ctx context.Context, opts Options, stdout io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	srv := newServer(newPages(false), opts.Root, tcp.Port, log)
 	if !tcp.IP.IsLoopback() {
-		fmt.Fprintf(stdout, "WARNING: listening on %s, which is not a loopback address: other machines may reach this server.\n"+
-			"It still answers only requests addressed to 127.0.0.1, localhost or [::1], and it can run code from this repository.\n", ln.Addr())
+		names := "127.0.0.1, localhost or [::1]"
+		// A browser can only reach one address of this machine by the name
+		// it was given; a wildcard address adds no name of its own.
 		if host != "" && !tcp.IP.IsUnspecified() {
-			srv.hosts[net.JoinHostPort(host, strconv.Itoa(tcp.Port))] = true
+			own := net.JoinHostPort(host, strconv.Itoa(tcp.Port))
+			srv.hosts[own] = true
+			names = own + ", " + names
 		}
+		fmt.Fprintf(stdout, "WARNING: listening on %s, which is not a loopback address: other machines may reach this server.\n"+
+			"It still answers only requests addressed to %s, and it can run code from this repository.\n", ln.Addr(), names)
 	}
 	url := "http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port)) + "/"
 	if tcp.IP.Equal(net.IPv6loopback) {

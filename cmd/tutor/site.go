@@ -15,7 +15,7 @@ import (
 // serveCmd serves the site until ctx ends (Ctrl-C).
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	addr := fs.String("addr", "127.0.0.1:8080", "where to listen")
+	addr := fs.String("addr", site.DefaultAddr, "where to listen")
 	open := fs.Bool("open", false, "open the site in a browser")
 	rest, err := parse(fs, args)
 	if err != nil {
