@@ -45,7 +45,6 @@ func handleRegister(w http.ResponseWriter, r *http.Request, mailer Mailer) {
 		writeJSON(w, status, map[string]string{"error": err.Error()})
 		return
 	}
-	// region queue
 	msg := Message{
 		To:      reg.Email,
 		Subject: "Welcome, " + reg.Name + "!",
@@ -54,7 +53,6 @@ func handleRegister(w http.ResponseWriter, r *http.Request, mailer Mailer) {
 	bgtasks.From(r.Context()).Add("welcome mail to "+reg.Email, func(ctx context.Context) error {
 		return mailer.Send(ctx, msg)
 	})
-	// endregion queue
 	writeJSON(w, http.StatusCreated, map[string]string{"email": reg.Email, "status": "registered"})
 }
 

@@ -37,7 +37,6 @@ func (m Mailer) Send(ctx context.Context, msg Message) (err error) {
 		return fmt.Errorf("mail to %s: %w", msg.To, err)
 	}
 	defer conn.Close()
-	// region tie
 	if deadline, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(deadline)
 	}
@@ -49,7 +48,6 @@ func (m Mailer) Send(ctx context.Context, msg Message) (err error) {
 			err = fmt.Errorf("mail to %s: %w (%v)", msg.To, context.Cause(ctx), err)
 		}
 	}()
-	// endregion tie
 
 	host, _, _ := net.SplitHostPort(m.Addr)
 	c, err := smtp.NewClient(conn, host)
