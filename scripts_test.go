@@ -27,8 +27,10 @@ const patience = 20 * time.Second
 // TestScripts runs the scenarios in testdata/scripts against the real tutor
 // binary, built once: what a learner types, what they see, over real HTTP.
 //
-// Scripts find the tutor on PATH and the repository in $REPO (cd $REPO before
-// tutor check, which reads the exercise files from disk). Extra commands:
+// Scripts find the tutor on PATH, the repository in $REPO (cd $REPO before
+// tutor check, which reads the exercise files from disk) and in $PORT a
+// loopback port that was free a moment ago, for a server whose address the
+// script must know in advance. Extra commands:
 //
 //	httpget URL [STATUS]          GET URL, retrying until the server is up;
 //	                              the body goes to stdout
@@ -64,6 +66,11 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 			env.Setenv("REPO", repo)
+			port, err := freePort()
+			if err != nil {
+				return err
+			}
+			env.Setenv("PORT", port)
 			// tutor check runs go test, which needs the real caches and
 			// settings rather than testscript's empty HOME.
 			env.Setenv("HOME", os.Getenv("HOME"))
@@ -185,6 +192,19 @@ func waitFile(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// freePort returns a loopback port that nothing listens on now, so that
+// scripts run at the same time, or beside another program, do not collide
+// on a fixed one.
+func freePort() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	_, port, err := net.SplitHostPort(ln.Addr().String())
+	return port, err
 }
 
 // raceEnabled reports whether this test was built with -race.
