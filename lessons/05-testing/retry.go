@@ -46,7 +46,8 @@ func NewRetryingNotifier(r *bgtasks.Runner, send Sender) http.Handler {
 
 // Retry calls try until it succeeds, at most tries times. It waits delay
 // before the second try and doubles the wait after each failure. When ctx
-// ends (the server is shutting down), it stops waiting and gives up.
+// ends (as it does when Shutdown's deadline passes), it stops waiting and
+// gives up.
 func Retry(ctx context.Context, tries int, delay time.Duration, try func(context.Context) error) error {
 	var err error
 	for i := range tries {
