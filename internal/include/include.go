@@ -31,6 +31,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -254,16 +255,8 @@ func ParseLines(spec string) ([]int, error) {
 			}
 		}
 	}
-	sortInts(lines)
+	slices.Sort(lines)
 	return lines, nil
-}
-
-func sortInts(a []int) {
-	for i := 1; i < len(a); i++ {
-		for j := i; j > 0 && a[j] < a[j-1]; j-- {
-			a[j], a[j-1] = a[j-1], a[j]
-		}
-	}
 }
 
 // Resolve returns the code d includes, read from lesson, the lesson's
