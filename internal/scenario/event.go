@@ -38,13 +38,15 @@ type Event struct {
 	Took   time.Duration `json:"took,omitempty"`   // a response's latency, a task's duration
 }
 
+// marks set each kind apart at a glance in a plain-text timeline.
+var marks = map[string]string{
+	KindRequest: "->", KindResponse: "<-", KindQueued: "+ ", KindStarted: "> ", KindFinished: "ok",
+	KindFailed: "!!", KindAbandoned: "xx", KindFile: "[]", KindLog: "  ", KindNote: "# ",
+}
+
 // WriteText writes e as one line of a plain-text timeline.
 func WriteText(w io.Writer, e Event) error {
-	mark := map[string]string{
-		KindRequest: "->", KindResponse: "<-", KindQueued: "+ ", KindStarted: "> ", KindFinished: "ok",
-		KindFailed: "!!", KindAbandoned: "xx", KindFile: "[]", KindLog: "  ", KindNote: "# ",
-	}[e.Kind]
-	line := fmt.Sprintf("%9s  %s %-9s %s", formatAt(e.At), mark, e.Kind, e.Name)
+	line := fmt.Sprintf("%9s  %s %-9s %s", formatAt(e.At), marks[e.Kind], e.Kind, e.Name)
 	if e.Took > 0 {
 		line += fmt.Sprintf(" (%s)", round(e.Took))
 	}
