@@ -4,11 +4,14 @@
 //	tutor [serve] [-addr 127.0.0.1:8080] [-open]   the local site (default command)
 //	tutor list [-check]                            lessons and exercise status
 //	tutor run LESSON                               run the lesson's scenario, print its timeline
-//	tutor run -serve [-addr 127.0.0.1:8081] LESSON keep the lesson's app up for curl
+//	tutor run -serve [-addr 127.0.0.1:8081] [-ready FILE] LESSON
+//	                                               keep the lesson's app up for curl
 //	tutor check [-v] LESSON|all                    verify your exercise code
 //	tutor build -o DIR                             write the site as static files
+//	tutor help                                     the usage
 //
-// LESSON is a number (1, 01), a folder (01-basic) or a name (basic).
+// LESSON is a number (1, 01), a folder (01-basic) or a name (basic). Exit
+// status: 0 success, 1 a check failed or something went wrong, 2 bad usage.
 package main
 
 import (
