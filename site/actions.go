@@ -74,19 +74,7 @@ func (s *server) serveRun(w http.ResponseWriter, r *http.Request) {
 		case err := <-done:
 			q.close()
 			send(q.take())
-			msg := ""
-			if cause := context.Cause(ctx); cause != nil && ctx.Err() != nil {
-				switch {
-				case errors.Is(cause, errTooMuchOutput):
-					msg = fmt.Sprintf("stopped after %d events: the output limit", s.maxEvents)
-				case errors.Is(cause, errRunTimeout):
-					msg = fmt.Sprintf("stopped after %s: the time limit", s.runTimeout)
-				default:
-					msg = "stopped: " + cause.Error()
-				}
-			} else if err != nil {
-				msg = err.Error()
-			}
+			msg := s.runError(ctx, err)
 			took := time.Since(start)
 			s.log.Info("run ended", "lesson", l.Slug, "took", took, "events", q.count(), "error", msg)
 			if writeOK {
@@ -97,6 +85,25 @@ func (s *server) serveRun(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// runError says why a run ended early, in words for the page: a limit
+// reached or the run's own error; "" for a run that went to its end.
+func (s *server) runError(ctx context.Context, err error) string {
+	if ctx.Err() == nil {
+		if err != nil {
+			return err.Error()
+		}
+		return ""
+	}
+	cause := context.Cause(ctx)
+	switch {
+	case errors.Is(cause, errTooMuchOutput):
+		return fmt.Sprintf("stopped after %d events: the output limit", s.maxEvents)
+	case errors.Is(cause, errRunTimeout):
+		return fmt.Sprintf("stopped after %s: the time limit", s.runTimeout)
+	}
+	return "stopped: " + cause.Error()
 }
 
 // eventQueue passes events from the scenario, which must never block on a

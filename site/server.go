@@ -34,8 +34,8 @@ type server struct {
 	root  string          // the repository on disk, for checks; "" if unknown
 	hosts map[string]bool // the Host values this server answers to
 	log   *slog.Logger
-	sem   chan struct{}
-	gz    sync.Map // path -> gzipped bytes
+	sem   chan struct{} // a slot per action running: at most maxActions
+	gz    sync.Map      // path -> gzipped bytes
 
 	runTimeout, checkTimeout time.Duration
 	maxEvents                int
@@ -45,14 +45,13 @@ type server struct {
 }
 
 func newServer(p *pages, root string, port int, log *slog.Logger) *server {
-	s := &server{pages: p, root: root, hosts: loopbackHosts(port), log: log, sem: make(chan struct{}, maxActions),
+	return &server{pages: p, root: root, hosts: loopbackHosts(port), log: log, sem: make(chan struct{}, maxActions),
 		runTimeout: runTimeout, checkTimeout: checkTimeout, maxEvents: maxRunEvents,
 		run: func(ctx context.Context, l lessons.Lesson, emit func(scenario.Event)) error {
 			return scenario.Run(ctx, l.App, l.Steps, emit)
 		},
 		check: check.Run,
 	}
-	return s
 }
 
 // loopbackHosts are the names by which a browser on this machine reaches a
