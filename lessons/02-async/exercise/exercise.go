@@ -1,5 +1,7 @@
 // Package exercise is the starter code of lesson 02-async: a digest mailer
 // that must stop when its context is cancelled.
+//
+// Check your work with: go run ./cmd/tutor check 02
 package exercise
 
 import (

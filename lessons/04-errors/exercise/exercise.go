@@ -1,5 +1,7 @@
 // Package exercise is the starter code of lesson 04-errors: a dead-letter
 // file for the tasks that fail.
+//
+// Check your work with: go run ./cmd/tutor check 04
 package exercise
 
 import (

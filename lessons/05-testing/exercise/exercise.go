@@ -1,6 +1,8 @@
 // Package exercise is the starter code of lesson 05-testing: a test for the
 // notification app of lesson 01, written as an ordinary function so that
 // the check can run it against working and broken copies of the app.
+//
+// Check your work with: go run ./cmd/tutor check 05
 package exercise
 
 import apptests "github.com/bgtasks/tutorial/lessons/05-testing"
