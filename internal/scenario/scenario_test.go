@@ -138,3 +138,47 @@ func TestCallAndSecondRunner(t *testing.T) {
 		t.Fatalf("events %s, want %s", got, want)
 	}
 }
+
+// A run ends soon after its context does, even while a task waits on its
+// own context: the app is shut down and the task's context ends at the
+// shutdown's deadline. The site relies on this to stop a run whose
+// browser has gone away.
+func TestRunEndsWithItsContext(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the shutdown's deadline")
+	}
+	taskStarted, taskEnded := make(chan struct{}), make(chan struct{})
+	app := func(s *scenario.Session) (http.Handler, error) {
+		return s.Runner().Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			bgtasks.From(r.Context()).Add("wait forever", func(ctx context.Context) error {
+				close(taskStarted)
+				<-ctx.Done()
+				close(taskEnded)
+				return ctx.Err()
+			})
+			w.WriteHeader(http.StatusAccepted)
+		})), nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	steps := func(ctx context.Context, s *scenario.Session) error {
+		_, err := s.Do(ctx, "POST", "/", "")
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- scenario.Run(ctx, app, steps, func(scenario.Event) {}) }()
+	<-taskStarted
+	cancel()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("Run returned no error for a run cut short")
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run went on 30s after its context ended")
+	}
+	select {
+	case <-taskEnded:
+	case <-time.After(10 * time.Second):
+		t.Error("the task's context never ended")
+	}
+}
