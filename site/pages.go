@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
@@ -247,18 +249,25 @@ func (p *pages) renderSearch() ([]byte, error) {
 
 // asset returns an embedded static file by its name, and its content type.
 func (p *pages) asset(name string) ([]byte, string, bool) {
-	switch name {
-	case "site.css":
-		return p.css(), "text/css; charset=utf-8", true
-	case "site.js", "theme.js":
-		b, err := staticFiles.ReadFile("static/" + name)
-		return b, "text/javascript; charset=utf-8", err == nil
-	case "favicon.svg":
-		b, err := staticFiles.ReadFile("static/" + name)
-		return b, "image/svg+xml", err == nil
+	ctype, ok := assetTypes[name]
+	switch {
+	case !ok:
+		return nil, "", false
+	case name == "site.css":
+		return p.css(), ctype, true // with chroma's rules appended
 	}
-	return nil, "", false
+	b, err := staticFiles.ReadFile("static/" + name)
+	return b, ctype, err == nil
 }
 
-// assetNames are the files under /static/.
-var assetNames = []string{"site.css", "site.js", "theme.js", "favicon.svg"}
+// assetTypes are the files under /static/ and their content types: no other
+// name there is served.
+var assetTypes = map[string]string{
+	"site.css":    "text/css; charset=utf-8",
+	"site.js":     "text/javascript; charset=utf-8",
+	"theme.js":    "text/javascript; charset=utf-8",
+	"favicon.svg": "image/svg+xml",
+}
+
+// assetNames are the files under /static/, in a fixed order.
+var assetNames = slices.Sorted(maps.Keys(assetTypes))

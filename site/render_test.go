@@ -214,3 +214,19 @@ func gzipLen(b []byte) int {
 	zw.Close()
 	return buf.Len()
 }
+
+// Every file under static/ is served and built, with a content type: a new
+// file left out of assetTypes would be missing from the site.
+func TestEveryStaticFileIsAnAsset(t *testing.T) {
+	entries, err := staticFiles.ReadDir("static")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var embedded []string
+	for _, e := range entries {
+		embedded = append(embedded, e.Name())
+	}
+	if strings.Join(embedded, " ") != strings.Join(assetNames, " ") {
+		t.Errorf("static/ holds %q, assetTypes names %q", embedded, assetNames)
+	}
+}
