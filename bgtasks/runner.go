@@ -285,9 +285,9 @@ func (r *Runner) unlink(t *queue) {
 }
 
 // Wait blocks until no task is queued or running: every request that
-// queued tasks has returned, and its tasks have ended. Tests use it to
-// observe the effects of asynchronous tasks. A task must not call it: it
-// would wait for itself.
+// queued tasks has returned, and its tasks have ended, each reported to the
+// log, the error hook and the observer. Tests use it to observe the effects
+// of asynchronous tasks. A task must not call it: it would wait for itself.
 func (r *Runner) Wait() {
 	_ = r.waitIdle(context.Background())
 }

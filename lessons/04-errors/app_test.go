@@ -63,23 +63,18 @@ type app struct {
 	logs   *logBuffer
 	netLog *logBuffer // what net/http itself logs
 
-	mu      sync.Mutex
-	events  []string      // "started charge card", in order
-	changed chan struct{} // a new event arrived
+	mu     sync.Mutex
+	events []string // "started charge card", in order
 }
 
 func startApp(t *testing.T) *app {
 	t.Helper()
-	a := &app{logs: &logBuffer{}, netLog: &logBuffer{}, changed: make(chan struct{}, 1)}
+	a := &app{logs: &logBuffer{}, netLog: &logBuffer{}}
 	logger := slog.New(slog.NewJSONHandler(a.logs, nil))
 	a.runner = bgtasks.New(bgtasks.WithLogger(logger), bgtasks.WithObserver(func(e bgtasks.Event) {
 		a.mu.Lock()
 		defer a.mu.Unlock()
 		a.events = append(a.events, e.Kind.String()+" "+e.Task)
-		select {
-		case a.changed <- struct{}{}:
-		default:
-		}
 	}))
 	srv := httptest.NewUnstartedServer(failures.NewApp(a.runner, logger, 0))
 	srv.Config.ErrorLog = log.New(a.netLog, "", 0)
@@ -116,21 +111,11 @@ func (a *app) eventList() []string {
 	return slices.Clone(a.events)
 }
 
-// waitEvents waits for n events. Runner.Wait is not enough: it may return
-// before the observer has heard of the last task's end.
-func (a *app) waitEvents(t *testing.T, n int) []string {
-	t.Helper()
-	timeout := time.After(10 * time.Second)
-	for {
-		if got := a.eventList(); len(got) >= n {
-			return got
-		}
-		select {
-		case <-a.changed:
-		case <-timeout:
-			t.Fatalf("only %d of %d events: %v", len(a.eventList()), n, a.eventList())
-		}
-	}
+// settledEvents waits until no task is queued or running, then returns the
+// events: Wait returns only once the observer has heard how each task ended.
+func (a *app) settledEvents() []string {
+	a.runner.Wait()
+	return a.eventList()
 }
 
 func TestTaskFailuresStayOnTheServer(t *testing.T) {
@@ -146,7 +131,7 @@ func TestTaskFailuresStayOnTheServer(t *testing.T) {
 		"started update stats", "failed update stats",
 		"started send receipt", "finished send receipt",
 	}
-	if got := a.waitEvents(t, len(want)); !slices.Equal(got, want) {
+	if got := a.settledEvents(); !slices.Equal(got, want) {
 		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	if s := a.runner.Stats(); s != (bgtasks.Stats{Queued: 4, Completed: 2, Failed: 2}) {
@@ -197,7 +182,7 @@ func TestHandlerErrorStatusStillRunsTasks(t *testing.T) {
 	a.mustPost(t, "/payments/7", http.StatusBadGateway, `{"error":"payment provider unavailable"}`)
 	a.runner.Wait()
 
-	if got, want := a.waitEvents(t, 3), []string{"queued audit payment attempt", "started audit payment attempt", "finished audit payment attempt"}; !slices.Equal(got, want) {
+	if got, want := a.settledEvents(), []string{"queued audit payment attempt", "started audit payment attempt", "finished audit payment attempt"}; !slices.Equal(got, want) {
 		t.Errorf("events %v, want %v", got, want)
 	}
 	if n := len(a.logs.records(t, "payment attempt audited")); n != 1 {
@@ -213,7 +198,7 @@ func TestHandlerPanicDropsTasks(t *testing.T) {
 	}
 	a.runner.Wait()
 
-	if got, want := a.waitEvents(t, 2), []string{"queued notify customer", "abandoned notify customer"}; !slices.Equal(got, want) {
+	if got, want := a.settledEvents(), []string{"queued notify customer", "abandoned notify customer"}; !slices.Equal(got, want) {
 		t.Errorf("events %v, want %v", got, want)
 	}
 	if s := a.runner.Stats(); s != (bgtasks.Stats{Queued: 1, Abandoned: 1}) {
