@@ -2,6 +2,7 @@ package bgtasks_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"testing"
 	"testing/synctest"
@@ -53,5 +54,28 @@ func TestWaitCoversSlowTasks(t *testing.T) {
 		if got := remindedAt.Sub(start); got != 10*time.Minute {
 			t.Fatalf("reminded after %v, want 10m", got)
 		}
+	})
+}
+
+// Wait returns only once a failed task has been reported: a test that reads
+// what its error hook recorded right after Wait sees it.
+func TestWaitIncludesReporting(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		runner := bgtasks.New(quiet(), bgtasks.WithErrorHook(func(context.Context, *bgtasks.TaskError) { <-release }))
+		h := runner.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			bgtasks.From(r.Context()).Add("fail", func(context.Context) error { return errors.New("boom") })
+		}))
+		call(h, "POST", "/")
+		waited := make(chan struct{})
+		go func() { runner.Wait(); close(waited) }()
+		synctest.Wait() // every goroutine is blocked: the hook, and Wait
+		select {
+		case <-waited:
+			t.Fatal("Wait returned while the error hook was still running")
+		default:
+		}
+		close(release)
+		<-waited
 	})
 }
