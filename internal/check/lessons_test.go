@@ -80,17 +80,9 @@ func TestRunWithoutExercise(t *testing.T) {
 // files on disk stay as they are.
 func solutionOverlay(t *testing.T, root string, l lessons.Lesson) string {
 	t.Helper()
-	tmp := t.TempDir()
-	exercise := filepath.Join(root, filepath.FromSlash(l.Dir()), "exercise")
-	replace := map[string]string{}
-	starter, _ := filepath.Glob(filepath.Join(exercise, "*.go"))
-	for _, f := range starter {
-		if !strings.HasSuffix(f, "_test.go") {
-			replace[f] = "" // deleted, unless the solution has a file of that name
-		}
-	}
 	solved, _ := filepath.Glob(filepath.Join(root, filepath.FromSlash(l.Dir()), "solution", "*.go"))
 	pkg := regexp.MustCompile(`(?m)^package solution$`)
+	files := map[string][]byte{}
 	for _, f := range solved {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
@@ -99,20 +91,35 @@ func solutionOverlay(t *testing.T, root string, l lessons.Lesson) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		moved := filepath.Join(tmp, filepath.Base(f))
-		if err := os.WriteFile(moved, pkg.ReplaceAll(b, []byte("package exercise")), 0o644); err != nil {
-			t.Fatal(err)
+		files[filepath.Base(f)] = pkg.ReplaceAll(b, []byte("package exercise"))
+	}
+	return exerciseOverlay(t, root, l, files)
+}
+
+// exerciseOverlay writes a go build -overlay file under which l's exercise
+// holds files, by name, in place of the starter's code; its tests stay.
+func exerciseOverlay(t *testing.T, root string, l lessons.Lesson, files map[string][]byte) string {
+	t.Helper()
+	tmp := t.TempDir()
+	exercise := filepath.Join(root, filepath.FromSlash(l.Dir()), "exercise")
+	replace := map[string]string{}
+	starter, _ := filepath.Glob(filepath.Join(exercise, "*.go"))
+	for _, f := range starter {
+		if !strings.HasSuffix(f, "_test.go") {
+			replace[f] = "" // deleted, unless files has one of that name
 		}
-		replace[filepath.Join(exercise, filepath.Base(f))] = moved
+	}
+	for name, b := range files {
+		moved := filepath.Join(tmp, name)
+		write(t, moved, string(b))
+		replace[filepath.Join(exercise, name)] = moved
 	}
 	b, err := json.Marshal(map[string]any{"Replace": replace})
 	if err != nil {
 		t.Fatal(err)
 	}
 	overlay := filepath.Join(tmp, "overlay.json")
-	if err := os.WriteFile(overlay, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	write(t, overlay, string(b))
 	return overlay
 }
 
@@ -126,21 +133,9 @@ func TestRunCompileError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	exercise := filepath.Join(root, filepath.FromSlash(l.Dir()), "exercise")
-	starter, _ := filepath.Glob(filepath.Join(exercise, "*.go"))
-	tmp := t.TempDir()
-	broken := filepath.Join(tmp, "broken.go")
-	write(t, broken, "package exercise\n\nfunc half(n int) int { return n / \"2\" }\n")
-	replace := map[string]string{filepath.Join(exercise, "broken.go"): broken}
-	for _, f := range starter {
-		if !strings.HasSuffix(f, "_test.go") {
-			replace[f] = ""
-		}
-	}
-	b, _ := json.Marshal(map[string]any{"Replace": replace})
-	overlay := filepath.Join(tmp, "overlay.json")
-	write(t, overlay, string(b))
-
+	overlay := exerciseOverlay(t, root, l, map[string][]byte{
+		"broken.go": []byte("package exercise\n\nfunc half(n int) int { return n / \"2\" }\n"),
+	})
 	res, err := runCheck(context.Background(), root, l, "-overlay", overlay)
 	if err != nil {
 		t.Fatal(err)
