@@ -612,6 +612,80 @@ func TestServeWarnsOffLoopback(t *testing.T) {
 	}
 }
 
+// Listening on one address that is not 127.0.0.1, the URL printed is that
+// address, and it works; the server answers to it and to its loopback
+// names, and to nothing else.
+func TestServeOnOneOtherAddress(t *testing.T) {
+	addrs := []string{"127.0.0.2"} // loopback, but not a name the server knows
+	if ip := firstNonLoopbackIP(); ip != "" {
+		addrs = append(addrs, ip)
+	}
+	for _, ip := range addrs {
+		ctx, cancel := context.WithCancel(context.Background())
+		t.Cleanup(cancel)
+		var out bytes.Buffer
+		done := make(chan error, 1)
+		urls := make(chan string, 1)
+		go func() {
+			done <- Serve(ctx, Options{Addr: net.JoinHostPort(ip, "0"), Ready: func(u string) { urls <- u }}, &syncWriter{w: &out})
+		}()
+		var url string
+		select {
+		case url = <-urls:
+		case err := <-done:
+			t.Logf("cannot listen on %s here: %v", ip, err)
+			cancel()
+			continue
+		}
+		if !strings.HasPrefix(url, "http://"+ip+":") {
+			t.Errorf("listening on %s, the URL is %s", ip, url)
+		}
+		_, port, _ := net.SplitHostPort(strings.TrimSuffix(strings.TrimPrefix(url, "http://"), "/"))
+		for host, want := range map[string]int{
+			"":                     http.StatusOK, // the URL's own
+			"localhost:" + port:    http.StatusOK,
+			"evil.example:" + port: http.StatusForbidden,
+		} {
+			req, _ := http.NewRequest("GET", url, nil)
+			if host != "" {
+				req.Host = host
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != want {
+				t.Errorf("listening on %s, GET %s with Host %q: %s, want %d", ip, url, host, resp.Status, want)
+			}
+		}
+		cancel()
+		<-done
+		warned := strings.Contains(out.String(), "WARNING")
+		if loopback := net.ParseIP(ip).IsLoopback(); warned == loopback {
+			t.Errorf("listening on %s (loopback %v): output %q", ip, loopback, out.String())
+		}
+		if warned && !strings.Contains(out.String(), "answers only requests addressed to "+ip+":"+port+", 127.0.0.1") {
+			t.Errorf("the warning does not name %s: %q", ip, out.String())
+		}
+	}
+}
+
+// firstNonLoopbackIP is an IPv4 address of this machine that is not
+// loopback, or "".
+func firstNonLoopbackIP() string {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return ""
+	}
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() {
+			return n.IP.String()
+		}
+	}
+	return ""
+}
+
 func TestDefaultAddrIsLoopback(t *testing.T) {
 	host, _, err := net.SplitHostPort(DefaultAddr)
 	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {

@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -46,24 +47,30 @@ func Serve(ctx context.Context, opts Options, stdout io.Writer) error {
 		return err
 	}
 	tcp := ln.Addr().(*net.TCPAddr)
-	host, _, _ := net.SplitHostPort(addr)
+	port := strconv.Itoa(tcp.Port)
 	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	srv := newServer(newPages(false), opts.Root, tcp.Port, log)
-	if !tcp.IP.IsLoopback() {
-		names := "127.0.0.1, localhost or [::1]"
-		// A browser can only reach one address of this machine by the name
-		// it was given; a wildcard address adds no name of its own.
-		if host != "" && !tcp.IP.IsUnspecified() {
-			own := net.JoinHostPort(host, strconv.Itoa(tcp.Port))
-			srv.hosts[own] = true
-			names = own + ", " + names
+	// The URL names the address listened on, or it would not connect, and
+	// the server answers to it and to the name it was given (127.0.0.2 is
+	// loopback too; 192.0.2.7 is reached by no other name). A wildcard
+	// address listens on 127.0.0.1 as well and adds no name of its own.
+	urlHost := "127.0.0.1"
+	var own []string
+	if !tcp.IP.IsUnspecified() {
+		urlHost = tcp.IP.String()
+		host, _, _ := net.SplitHostPort(addr)
+		for _, h := range []string{urlHost, host} {
+			if hp := net.JoinHostPort(h, port); h != "" && !srv.hosts[hp] {
+				srv.hosts[hp] = true
+				own = append(own, hp)
+			}
 		}
+	}
+	url := "http://" + net.JoinHostPort(urlHost, port) + "/"
+	if !tcp.IP.IsLoopback() {
+		names := strings.Join(append(own, "127.0.0.1, localhost or [::1]"), ", ")
 		fmt.Fprintf(stdout, "WARNING: listening on %s, which is not a loopback address: other machines may reach this server.\n"+
 			"It still answers only requests addressed to %s, and it can run code from this repository.\n", ln.Addr(), names)
-	}
-	url := "http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port)) + "/"
-	if tcp.IP.Equal(net.IPv6loopback) {
-		url = "http://" + net.JoinHostPort("::1", strconv.Itoa(tcp.Port)) + "/"
 	}
 	hs := &http.Server{
 		Handler:           srv.handler(),
