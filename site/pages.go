@@ -36,11 +36,11 @@ type pages struct {
 	static  bool // a built copy: recorded runs, no checks
 	lessons []lessons.Lesson
 
-	index  func() ([]byte, error)
-	search func() ([]byte, error)
-	css    func() []byte
-	byName map[string]func() ([]byte, error)
-	prose  map[string]func() (rendered, error)
+	index  func() ([]byte, error)              // the contents
+	search func() ([]byte, error)              // search.json
+	css    func() []byte                       // site.css with chroma's rules
+	byName map[string]func() ([]byte, error)   // each lesson's page, by slug
+	prose  map[string]func() (rendered, error) // each lesson's README as HTML, by slug
 	// summaries are the first paragraph of each lesson, for the contents.
 	summaries map[string]func() string
 }
