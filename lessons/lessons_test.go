@@ -114,8 +114,11 @@ func (r *runs) text(name string) (string, error) {
 func runText(l lessons.Lesson) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	events, err := scenario.Record(ctx, l.App, l.Steps)
 	var buf bytes.Buffer
-	err := scenario.Run(ctx, l.App, l.Steps, func(e scenario.Event) { _ = scenario.WriteText(&buf, e) })
+	for _, e := range events {
+		_ = scenario.WriteText(&buf, e)
+	}
 	if err != nil {
 		return "", fmt.Errorf("running lesson %s's scenario: %w", l.Slug, err)
 	}

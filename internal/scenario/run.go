@@ -28,6 +28,14 @@ func Run(ctx context.Context, app App, steps Steps, emit func(Event)) error {
 	})
 }
 
+// Record runs the scenario as Run does and returns its timeline, whole or,
+// when err is not nil, as far as it got.
+func Record(ctx context.Context, app App, steps Steps) (events []Event, err error) {
+	// Run hands events over one at a time, so appending needs no lock.
+	err = Run(ctx, app, steps, func(e Event) { events = append(events, e) })
+	return events, err
+}
+
 // Serve starts app on addr and keeps it up until ctx ends, for a learner to
 // try with curl. ready is called with the app's base URL once it listens.
 func Serve(ctx context.Context, addr string, app App, emit func(Event), ready func(url string)) error {

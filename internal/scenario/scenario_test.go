@@ -42,8 +42,8 @@ func TestRunRecordsTheTimeline(t *testing.T) {
 		}
 		return err
 	}
-	var events []scenario.Event
-	if err := scenario.Run(context.Background(), app, steps, func(e scenario.Event) { events = append(events, e) }); err != nil {
+	events, err := scenario.Record(context.Background(), app, steps)
+	if err != nil {
 		t.Fatal(err)
 	}
 

@@ -369,13 +369,14 @@ func TestMailerHonoursContext(t *testing.T) {
 // TestScenario runs the lesson's scenario and checks that its timeline holds
 // the lines that matter, wherever they fall: concurrent tasks interleave.
 func TestScenario(t *testing.T) {
+	events, err := scenario.Record(t.Context(), async.App, async.Scenario)
 	var lines []string
-	err := scenario.Run(t.Context(), async.App, async.Scenario, func(e scenario.Event) {
+	for _, e := range events {
 		e.At, e.Took = 0, 0
 		var b strings.Builder
 		scenario.WriteText(&b, e)
 		lines = append(lines, strings.TrimRight(b.String(), "\n"))
-	})
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

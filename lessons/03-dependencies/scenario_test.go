@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,24 +16,16 @@ func runScenario(t *testing.T) []scenario.Event {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var (
-		mu     sync.Mutex
-		text   strings.Builder
-		events []scenario.Event
-	)
-	err := scenario.Run(ctx, App, Scenario, func(e scenario.Event) {
-		mu.Lock()
-		defer mu.Unlock()
-		events = append(events, e)
+	events, err := scenario.Record(ctx, App, Scenario)
+	var text strings.Builder
+	for _, e := range events {
 		_ = scenario.WriteText(&text, e)
-	})
-	mu.Lock()
-	defer mu.Unlock()
+	}
 	if err != nil {
 		t.Fatalf("scenario: %v\n%s", err, text.String())
 	}
 	t.Log("\n" + text.String())
-	return slices.Clone(events)
+	return events
 }
 
 // A request's part of the timeline: its own lines, from its request line up

@@ -16,8 +16,7 @@ import (
 func TestScenario(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var events []scenario.Event
-	err := scenario.Run(ctx, apptests.App, apptests.Scenario, func(e scenario.Event) { events = append(events, e) })
+	events, err := scenario.Record(ctx, apptests.App, apptests.Scenario)
 	if err != nil {
 		t.Fatal(err)
 	}
