@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -30,9 +31,22 @@ func Run(ctx context.Context, app App, steps Steps, emit func(Event)) error {
 
 // Record runs the scenario as Run does and returns its timeline, whole or,
 // when err is not nil, as far as it got.
-func Record(ctx context.Context, app App, steps Steps) (events []Event, err error) {
-	// Run hands events over one at a time, so appending needs no lock.
-	err = Run(ctx, app, steps, func(e Event) { events = append(events, e) })
+func Record(ctx context.Context, app App, steps Steps) ([]Event, error) {
+	// A task abandoned at the shutdown deadline may still log once Run has
+	// returned: the timeline ends where Run does.
+	var mu sync.Mutex
+	var events []Event
+	done := false
+	err := Run(ctx, app, steps, func(e Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !done {
+			events = append(events, e)
+		}
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	done = true
 	return events, err
 }
 
