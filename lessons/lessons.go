@@ -1,5 +1,6 @@
-// Package lessons is the index of the tutorial: every lesson in order, its
-// prose, its hints, and the app and scenario that the tutor runs.
+// Package lessons is the index of the tutorial: every lesson in order, with
+// its prose, its hints and its files. It is data only: the apps, and the
+// scenarios and checks that drive them, live in each lesson's folder.
 package lessons
 
 import (
@@ -13,19 +14,12 @@ import (
 	"strconv"
 	"strings"
 
-	basic "github.com/bgtasks/tutorial/lessons/01-basic"
-	async "github.com/bgtasks/tutorial/lessons/02-async"
-	dependencies "github.com/bgtasks/tutorial/lessons/03-dependencies"
-	failures "github.com/bgtasks/tutorial/lessons/04-errors"
-	apptests "github.com/bgtasks/tutorial/lessons/05-testing"
-
-	"github.com/bgtasks/tutorial/internal/scenario"
 )
 
 // files holds each lesson's prose and code, so that the site can show them
 // wherever the tutor runs.
 //
-//go:embed */README.md */*.go */exercise */solution */testdata
+//go:embed */README.md */*.go */check/*.go */exercise */solution */testdata
 var files embed.FS
 
 // A Lesson is one step of the tutorial.
@@ -33,16 +27,14 @@ type Lesson struct {
 	Number int
 	Slug   string // its folder, such as "01-basic"
 	Title  string // the first heading of its README.md
-	App    scenario.App
-	Steps  scenario.Steps
 }
 
 var all = []Lesson{
-	{Number: 1, Slug: "01-basic", App: basic.App, Steps: basic.Scenario},
-	{Number: 2, Slug: "02-async", App: async.App, Steps: async.Scenario},
-	{Number: 3, Slug: "03-dependencies", App: dependencies.App, Steps: dependencies.Scenario},
-	{Number: 4, Slug: "04-errors", App: failures.App, Steps: failures.Scenario},
-	{Number: 5, Slug: "05-testing", App: apptests.App, Steps: apptests.Scenario},
+	{Number: 1, Slug: "01-basic"},
+	{Number: 2, Slug: "02-async"},
+	{Number: 3, Slug: "03-dependencies"},
+	{Number: 4, Slug: "04-errors"},
+	{Number: 5, Slug: "05-testing"},
 }
 
 func init() {

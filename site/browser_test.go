@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/bgtasks/tutorial/internal/tour"
 	"github.com/bgtasks/tutorial/lessons"
 )
 
@@ -72,7 +73,7 @@ func TestBrowser(t *testing.T) {
 	}
 	ts := newTestServer(t)
 	ts.root = root
-	all := lessons.All()
+	all := tour.All()
 
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(execPath),

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/bgtasks/tutorial/internal/scenario"
-	"github.com/bgtasks/tutorial/lessons"
+	"github.com/bgtasks/tutorial/internal/tour"
 )
 
 // recording is a run of a lesson's scenario, saved by Build as run.json
@@ -87,7 +87,7 @@ func Build(ctx context.Context, dir string, stdout io.Writer) error {
 }
 
 // record runs l's scenario with the same limits as the live site.
-func record(ctx context.Context, l lessons.Lesson) recording {
+func record(ctx context.Context, l tour.Lesson) recording {
 	ctx, cancel := context.WithTimeout(ctx, runTimeout)
 	defer cancel()
 	rec := recording{Lesson: l.Slug, Events: []scenario.Event{}}

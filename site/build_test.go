@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/bgtasks/tutorial/internal/scenario"
-	"github.com/bgtasks/tutorial/lessons"
+	"github.com/bgtasks/tutorial/internal/tour"
 )
 
 func TestBuild(t *testing.T) {
@@ -27,7 +27,7 @@ func TestBuild(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	for _, l := range lessons.All() {
+	for _, l := range tour.All() {
 		page, err := os.ReadFile(filepath.Join(dir, "lessons", l.Slug, "index.html"))
 		if err != nil {
 			t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
 
+	"github.com/bgtasks/tutorial/internal/tour"
 	"github.com/bgtasks/tutorial/lessons"
 )
 
@@ -34,7 +35,7 @@ var (
 // server starts at once and every later request is a copy of bytes.
 type pages struct {
 	static  bool // a built copy: recorded runs, no checks
-	lessons []lessons.Lesson
+	lessons []tour.Lesson
 
 	index  func() ([]byte, error)              // the contents
 	search func() ([]byte, error)              // search.json
@@ -46,7 +47,7 @@ type pages struct {
 }
 
 func newPages(static bool) *pages {
-	p := &pages{static: static, lessons: lessons.All(),
+	p := &pages{static: static, lessons: tour.All(),
 		byName: map[string]func() ([]byte, error){}, prose: map[string]func() (rendered, error){},
 		summaries: map[string]func() string{}}
 	for _, l := range p.lessons {
@@ -80,13 +81,13 @@ func (p *pages) warm() {
 
 // lesson returns the lesson whose folder is slug. Only the index's names
 // are accepted, so no request can name a path of its own.
-func (p *pages) lesson(slug string) (lessons.Lesson, bool) {
+func (p *pages) lesson(slug string) (tour.Lesson, bool) {
 	for _, l := range p.lessons {
 		if l.Slug == slug {
 			return l, true
 		}
 	}
-	return lessons.Lesson{}, false
+	return tour.Lesson{}, false
 }
 
 // The data every page's template sees.
@@ -158,7 +159,7 @@ func (p *pages) renderIndex() ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-func (p *pages) renderLessonPage(l lessons.Lesson) ([]byte, error) {
+func (p *pages) renderLessonPage(l tour.Lesson) ([]byte, error) {
 	r, err := p.prose[l.Slug]()
 	if err != nil {
 		return nil, err

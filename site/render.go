@@ -25,6 +25,7 @@ import (
 	"github.com/yuin/goldmark/util"
 
 	"github.com/bgtasks/tutorial/internal/include"
+	"github.com/bgtasks/tutorial/internal/tour"
 	"github.com/bgtasks/tutorial/lessons"
 )
 
@@ -136,7 +137,7 @@ type section struct {
 // from the lesson's files (the same ones TestReadme compares), with their
 // highlighted lines and file names passed to the highlighter; output blocks
 // are shown as recorded.
-func renderLesson(l lessons.Lesson) (rendered, error) {
+func renderLesson(l tour.Lesson) (rendered, error) {
 	dir, err := fs.Sub(lessons.Files(), l.Slug)
 	if err != nil {
 		return rendered{}, err

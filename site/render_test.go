@@ -12,7 +12,7 @@ import (
 	"testing/fstest"
 
 	"github.com/bgtasks/tutorial/internal/include"
-	"github.com/bgtasks/tutorial/lessons"
+	"github.com/bgtasks/tutorial/internal/tour"
 )
 
 var demoLesson = fstest.MapFS{
@@ -107,7 +107,7 @@ func TestWriteLinesNesting(t *testing.T) {
 // TestLessonPages renders every real lesson's page.
 func TestLessonPages(t *testing.T) {
 	p := newPages(false)
-	all := lessons.All()
+	all := tour.All()
 	for i, l := range all {
 		b, err := p.byName[l.Slug]()
 		if err != nil {
@@ -155,7 +155,7 @@ func TestChromaCSS(t *testing.T) {
 // BenchmarkRenderLesson renders each lesson's prose from its Markdown:
 // includes resolved from the lesson's files, code highlighted.
 func BenchmarkRenderLesson(b *testing.B) {
-	for _, l := range lessons.All() {
+	for _, l := range tour.All() {
 		b.Run(l.Slug, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {

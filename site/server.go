@@ -14,7 +14,7 @@ import (
 
 	"github.com/bgtasks/tutorial/internal/check"
 	"github.com/bgtasks/tutorial/internal/scenario"
-	"github.com/bgtasks/tutorial/lessons"
+	"github.com/bgtasks/tutorial/internal/tour"
 )
 
 // Limits on what the browser can make the server do.
@@ -40,17 +40,19 @@ type server struct {
 	runTimeout, checkTimeout time.Duration
 	maxEvents                int
 	// run and check do the actions; tests replace them.
-	run   func(ctx context.Context, l lessons.Lesson, emit func(scenario.Event)) error
-	check func(ctx context.Context, root string, l lessons.Lesson) (check.Result, error)
+	run   func(ctx context.Context, l tour.Lesson, emit func(scenario.Event)) error
+	check func(ctx context.Context, root string, l tour.Lesson) (check.Result, error)
 }
 
 func newServer(p *pages, root string, port int, log *slog.Logger) *server {
 	return &server{pages: p, root: root, hosts: loopbackHosts(port), log: log, sem: make(chan struct{}, maxActions),
 		runTimeout: runTimeout, checkTimeout: checkTimeout, maxEvents: maxRunEvents,
-		run: func(ctx context.Context, l lessons.Lesson, emit func(scenario.Event)) error {
+		run: func(ctx context.Context, l tour.Lesson, emit func(scenario.Event)) error {
 			return scenario.Run(ctx, l.App, l.Steps, emit)
 		},
-		check: check.Run,
+		check: func(ctx context.Context, root string, l tour.Lesson) (check.Result, error) {
+			return check.Run(ctx, root, l.Exercise())
+		},
 	}
 }
 

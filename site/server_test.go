@@ -18,6 +18,7 @@ import (
 
 	"github.com/bgtasks/tutorial/internal/check"
 	"github.com/bgtasks/tutorial/internal/scenario"
+	"github.com/bgtasks/tutorial/internal/tour"
 	"github.com/bgtasks/tutorial/lessons"
 )
 
@@ -181,11 +182,11 @@ func TestHostMustBeLoopback(t *testing.T) {
 func TestActionsNeedOwnOrigin(t *testing.T) {
 	ts := newTestServer(t)
 	var runs atomic.Int32
-	ts.run = func(ctx context.Context, l lessons.Lesson, emit func(scenario.Event)) error {
+	ts.run = func(ctx context.Context, l tour.Lesson, emit func(scenario.Event)) error {
 		runs.Add(1)
 		return nil
 	}
-	ts.check = func(context.Context, string, lessons.Lesson) (check.Result, error) {
+	ts.check = func(context.Context, string, tour.Lesson) (check.Result, error) {
 		runs.Add(1)
 		return check.Result{Passed: true}, nil
 	}
@@ -223,7 +224,7 @@ func TestActionsNeedOwnOrigin(t *testing.T) {
 // path reaches a file the site does not embed.
 func TestOnlyFixedActionsAndNoTraversal(t *testing.T) {
 	ts := newTestServer(t)
-	ts.run = func(ctx context.Context, l lessons.Lesson, emit func(scenario.Event)) error {
+	ts.run = func(ctx context.Context, l tour.Lesson, emit func(scenario.Event)) error {
 		t.Errorf("a run started for %q", l.Slug)
 		return nil
 	}
@@ -352,7 +353,7 @@ func TestRunTimeLimit(t *testing.T) {
 	ts := newTestServer(t)
 	ts.runTimeout = 50 * time.Millisecond
 	stopped := make(chan struct{})
-	ts.run = func(ctx context.Context, l lessons.Lesson, emit func(scenario.Event)) error {
+	ts.run = func(ctx context.Context, l tour.Lesson, emit func(scenario.Event)) error {
 		emit(scenario.Event{Kind: scenario.KindNote, Name: "waiting"})
 		<-ctx.Done()
 		close(stopped)
@@ -371,7 +372,7 @@ func TestRunTimeLimit(t *testing.T) {
 func TestRunOutputLimit(t *testing.T) {
 	ts := newTestServer(t)
 	ts.maxEvents = 10
-	ts.run = func(ctx context.Context, l lessons.Lesson, emit func(scenario.Event)) error {
+	ts.run = func(ctx context.Context, l tour.Lesson, emit func(scenario.Event)) error {
 		for i := 0; i < 1000 && ctx.Err() == nil; i++ {
 			emit(scenario.Event{Kind: scenario.KindLog, Name: strings.Repeat("x", 100)})
 		}
@@ -389,7 +390,7 @@ func TestRunOutputLimit(t *testing.T) {
 func TestRunCancelledOnDisconnect(t *testing.T) {
 	ts := newTestServer(t)
 	started, stopped := make(chan struct{}), make(chan struct{})
-	ts.run = func(ctx context.Context, l lessons.Lesson, emit func(scenario.Event)) error {
+	ts.run = func(ctx context.Context, l tour.Lesson, emit func(scenario.Event)) error {
 		close(started)
 		<-ctx.Done()
 		close(stopped)
@@ -412,7 +413,7 @@ func TestCheckCancelledOnDisconnect(t *testing.T) {
 	ts := newTestServer(t)
 	ts.root = t.TempDir()
 	started, stopped := make(chan struct{}), make(chan struct{})
-	ts.check = func(ctx context.Context, root string, l lessons.Lesson) (check.Result, error) {
+	ts.check = func(ctx context.Context, root string, l tour.Lesson) (check.Result, error) {
 		close(started)
 		<-ctx.Done()
 		close(stopped)
@@ -443,7 +444,7 @@ func TestAtMostTwoActions(t *testing.T) {
 	ts.root = t.TempDir()
 	release := make(chan struct{})
 	started := make(chan struct{}, 2)
-	ts.run = func(ctx context.Context, l lessons.Lesson, emit func(scenario.Event)) error {
+	ts.run = func(ctx context.Context, l tour.Lesson, emit func(scenario.Event)) error {
 		started <- struct{}{}
 		select {
 		case <-release:
@@ -472,7 +473,7 @@ func TestAtMostTwoActions(t *testing.T) {
 	close(release)
 	wg.Wait()
 	// Slots come back once the runs end.
-	ts.check = func(context.Context, string, lessons.Lesson) (check.Result, error) {
+	ts.check = func(context.Context, string, tour.Lesson) (check.Result, error) {
 		return check.Result{Passed: true}, nil
 	}
 	if resp, body := ts.do(t, "POST", "/api/check/01-basic", "", ts.origin()); resp.StatusCode != 200 {
@@ -484,7 +485,7 @@ func TestCheckResult(t *testing.T) {
 	ts := newTestServer(t)
 	ts.root = t.TempDir()
 	var gotRoot, gotLesson string
-	ts.check = func(ctx context.Context, root string, l lessons.Lesson) (check.Result, error) {
+	ts.check = func(ctx context.Context, root string, l tour.Lesson) (check.Result, error) {
 		gotRoot, gotLesson = root, l.Slug
 		return check.Result{Lesson: l.Slug, Step: "2/3", Message: "the mail was sent before the response", Hint: "queue it"}, nil
 	}
@@ -503,7 +504,7 @@ func TestCheckTimeLimit(t *testing.T) {
 	ts := newTestServer(t)
 	ts.root = t.TempDir()
 	ts.checkTimeout = 50 * time.Millisecond
-	ts.check = func(ctx context.Context, root string, l lessons.Lesson) (check.Result, error) {
+	ts.check = func(ctx context.Context, root string, l tour.Lesson) (check.Result, error) {
 		<-ctx.Done()
 		return check.Result{}, ctx.Err()
 	}

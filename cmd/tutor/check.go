@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bgtasks/tutorial/internal/check"
+	"github.com/bgtasks/tutorial/internal/tour"
 	"github.com/bgtasks/tutorial/lessons"
 )
 
@@ -26,13 +27,13 @@ func checkCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	all := rest[0] == "all"
-	ls := lessons.All()
+	ls := tour.All()
 	if !all {
-		l, err := lessons.Find(rest[0])
+		l, err := tour.Find(rest[0])
 		if err != nil {
 			return usageError{err.Error()}
 		}
-		ls = []lessons.Lesson{l}
+		ls = []tour.Lesson{l}
 	}
 	root, err := lessons.Root()
 	if err != nil {
@@ -46,7 +47,7 @@ func checkCmd(ctx context.Context, args []string, stdout io.Writer) error {
 			prefix = fmt.Sprintf("[%d/%d] %s", i+1, len(ls), prefix)
 		}
 		fmt.Fprint(stdout, prefix)
-		res, err := check.Run(ctx, root, l)
+		res, err := check.Run(ctx, root, l.Exercise())
 		if ctx.Err() != nil {
 			fmt.Fprintln(stdout, "interrupted")
 			return errors.New("interrupted")
@@ -66,7 +67,7 @@ func checkCmd(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 // report finishes a check's line and explains a failure below it.
-func report(w io.Writer, l lessons.Lesson, res check.Result, err error, verbose bool) {
+func report(w io.Writer, l tour.Lesson, res check.Result, err error, verbose bool) {
 	took := res.Took.Round(100 * time.Millisecond)
 	switch {
 	case err != nil:

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/bgtasks/tutorial/internal/scenario"
-	"github.com/bgtasks/tutorial/lessons"
+	"github.com/bgtasks/tutorial/internal/tour"
 )
 
 // runTimeout bounds a scenario run: each takes well under a second, so one
@@ -35,7 +35,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := wantArgs(fs, rest, 1, "LESSON"); err != nil {
 		return err
 	}
-	l, err := lessons.Find(rest[0])
+	l, err := tour.Find(rest[0])
 	if err != nil {
 		return usageError{err.Error()}
 	}
@@ -65,7 +65,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // serveLesson keeps l's app up on addr until ctx ends, printing its URL,
 // example requests and the timeline of what curl makes it do. ready, if
 // set, is a file to write the URL to once the app listens.
-func serveLesson(ctx context.Context, l lessons.Lesson, addr, ready string, out, stderr io.Writer) error {
+func serveLesson(ctx context.Context, l tour.Lesson, addr, ready string, out, stderr io.Writer) error {
 	emit := func(e scenario.Event) { scenario.WriteText(out, e) }
 	if !loopback(addr) {
 		fmt.Fprintf(stderr, "tutor: warning: %s is not a loopback address: other machines can reach this app\n", addr)
@@ -86,7 +86,7 @@ func serveLesson(ctx context.Context, l lessons.Lesson, addr, ready string, out,
 		case <-appCtx.Done():
 		}
 	}()
-	err := scenario.Serve(appCtx, addr, withRequestLog(l.App), emit, func(url string) {
+	err := scenario.Serve(appCtx, addr, l.App, emit, func(url string) {
 		fmt.Fprintf(out, "%s is listening on %s (Ctrl-C stops it)\n", l.Slug, url)
 		if ready != "" {
 			if err := writeReady(ready, url); err != nil {
@@ -106,7 +106,7 @@ func serveLesson(ctx context.Context, l lessons.Lesson, addr, ready string, out,
 // printExamples prints the lesson scenario's requests as curl commands
 // aimed at url. It learns them from a run of the scenario against an app of
 // its own, so every example is a request the lesson really makes.
-func printExamples(ctx context.Context, l lessons.Lesson, url string, out io.Writer) {
+func printExamples(ctx context.Context, l tour.Lesson, url string, out io.Writer) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	var mu sync.Mutex

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/bgtasks/tutorial/internal/check"
+	"github.com/bgtasks/tutorial/internal/tour"
 	"github.com/bgtasks/tutorial/lessons"
 )
 
@@ -38,14 +39,14 @@ func listCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		header += "\tCHECK"
 	}
 	fmt.Fprintln(tw, header)
-	for _, l := range lessons.All() {
+	for _, l := range tour.All() {
 		status := "?"
 		if rootErr == nil {
 			status = todoStatus(filepath.Join(root, filepath.FromSlash(l.Dir()), "exercise"))
 		}
 		line := fmt.Sprintf("%d\t%s\t%s\t%s", l.Number, l.Slug, l.Title, status)
 		if *runChecks {
-			res, err := check.Run(ctx, root, l)
+			res, err := check.Run(ctx, root, l.Exercise())
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}

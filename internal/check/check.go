@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/bgtasks/tutorial/lessons"
 )
 
 // Limits of one check. A learner's code may block forever or print without
@@ -46,11 +45,22 @@ type Result struct {
 	Took    time.Duration `json:"took"`
 }
 
-// Command returns the go command line that checks l, as run in the
+// An Exercise is what Run checks: a folder holding the learner's code and
+// its check_test.go.
+type Exercise struct {
+	Lesson string // the lesson's slug, such as "01-basic", for messages
+	Dir    string // the exercise's folder, relative to the root, with slashes
+	Hint   string // the hint to show when the check gives none
+	// Overlay, if set, is a go build -overlay file: it checks other code in
+	// the exercise's place without touching the files on disk.
+	Overlay string
+}
+
+// Command returns the go command line that checks ex, as run in the
 // repository's root.
-func Command(l lessons.Lesson) []string {
+func Command(ex Exercise) []string {
 	return []string{"go", "test", "-tags", "check", "-count=1", "-timeout", TestTimeout.String(),
-		"-json", "./" + l.Dir() + "/exercise"}
+		"-json", "./" + ex.Dir}
 }
 
 // Run checks l's exercise in the repository at root. The error reports a
@@ -59,44 +69,40 @@ func Command(l lessons.Lesson) []string {
 //
 // go test and everything it starts are killed when ctx ends or Timeout
 // passes.
-func Run(ctx context.Context, root string, l lessons.Lesson) (Result, error) {
-	return runCheck(ctx, root, l)
-}
-
-// runCheck is Run with extra flags for go test, such as the -overlay with
-// which the tests check a solution without touching the exercise's files.
-func runCheck(ctx context.Context, root string, l lessons.Lesson, flags ...string) (Result, error) {
+func Run(ctx context.Context, root string, l Exercise) (Result, error) {
 	start := time.Now()
-	res := Result{Lesson: l.Slug}
-	dir := filepath.Join(root, filepath.FromSlash(l.Dir()), "exercise")
+	res := Result{Lesson: l.Lesson}
+	dir := filepath.Join(root, filepath.FromSlash(l.Dir))
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return res, fmt.Errorf("checking %s: no exercise folder at %s", l.Slug, dir)
+		return res, fmt.Errorf("checking %s: no exercise folder at %s", l.Lesson, dir)
 	}
 
 	limited, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()
 	args := Command(l)
-	args = append(args[:len(args)-1:len(args)-1], append(flags, args[len(args)-1])...)
+	if l.Overlay != "" {
+		args = append(args[:len(args)-1:len(args)-1], "-overlay", l.Overlay, args[len(args)-1])
+	}
 	stdout, stderr, err := run(limited, root, args[0], args[1:]...)
 	res.Took = time.Since(start)
 	if ctx.Err() != nil {
-		return res, fmt.Errorf("checking %s: %w", l.Slug, context.Cause(ctx))
+		return res, fmt.Errorf("checking %s: %w", l.Lesson, context.Cause(ctx))
 	}
 	if limited.Err() != nil {
 		res.Message = fmt.Sprintf("the check did not finish within %s and was stopped", Timeout)
 		res.Output = capText(string(stderr))
-		res.Hint = firstHint(l)
+		res.Hint = l.Hint
 		return res, nil
 	}
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
-		return res, fmt.Errorf("checking %s: running go test (the go command is needed for checks): %w", l.Slug, err)
+		return res, fmt.Errorf("checking %s: running go test (the go command is needed for checks): %w", l.Lesson, err)
 	}
 
 	rep := parse(stdout)
 	switch {
 	case rep.noTests:
-		return res, fmt.Errorf("checking %s: no check ran: %s/exercise has no check_test.go with //go:build check", l.Slug, l.Dir())
+		return res, fmt.Errorf("checking %s: no check ran: %s has no check_test.go with //go:build check", l.Lesson, l.Dir)
 	case !rep.sawPackage:
 		// go test stopped before testing anything (a broken go.mod, say):
 		// what it has to say is on stderr.
@@ -104,7 +110,7 @@ func runCheck(ctx context.Context, root string, l lessons.Lesson, flags ...strin
 		if msg == "" {
 			msg = firstLines(string(stdout), 10)
 		}
-		return res, fmt.Errorf("checking %s: go test failed: %s", l.Slug, msg)
+		return res, fmt.Errorf("checking %s: go test failed: %s", l.Lesson, msg)
 	}
 	rep.fill(&res)
 	if err == nil && !res.Passed {
@@ -117,14 +123,7 @@ func runCheck(ctx context.Context, root string, l lessons.Lesson, flags ...strin
 		res.Message = "go test failed: " + firstLines(string(stderr), 10)
 	}
 	if !res.Passed && res.Hint == "" {
-		res.Hint = firstHint(l)
+		res.Hint = l.Hint
 	}
 	return res, nil
-}
-
-func firstHint(l lessons.Lesson) string {
-	if h := l.Hints(); len(h) > 0 {
-		return h[0]
-	}
-	return ""
 }

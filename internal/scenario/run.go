@@ -51,9 +51,10 @@ func Record(ctx context.Context, app App, steps Steps) ([]Event, error) {
 }
 
 // Serve starts app on addr and keeps it up until ctx ends, for a learner to
-// try with curl. ready is called with the app's base URL once it listens.
+// try with curl: each request it serves joins the timeline. ready is called
+// with the app's base URL once it listens.
 func Serve(ctx context.Context, addr string, app App, emit func(Event), ready func(url string)) error {
-	return session(ctx, addr, app, emit, func(s *Session) error {
+	return session(ctx, addr, withRequestLog(app), emit, func(s *Session) error {
 		ready(s.URL)
 		<-ctx.Done()
 		return nil

@@ -16,7 +16,6 @@ import (
 	"unicode"
 
 	"github.com/bgtasks/tutorial/bgtasks"
-	"github.com/bgtasks/tutorial/internal/scenario"
 )
 
 // maxBody caps a registration's size: a name and an address need far less.
@@ -104,53 +103,3 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // Latency is how long the lesson's mail server takes over each message, so
 // that the timeline shows the mail outliving the response.
 const Latency = 200 * time.Millisecond
-
-// App builds the lesson's HTTP handler, with a mail server on loopback that
-// stores each mail in the session's outbox/ folder.
-func App(s *scenario.Session) (http.Handler, error) {
-	ms, err := StartMailServer(MailServerConfig{Dir: s.Dir, Latency: Latency, Log: s.Log})
-	if err != nil {
-		return nil, err
-	}
-	s.Cleanup(func() { ms.Close() })
-	return NewApp(s.Runner(), Mailer{Addr: ms.Addr(), From: "welcome@example.com"}), nil
-}
-
-// Scenario registers one user, then three back to back, then sends two bad
-// registrations.
-func Scenario(ctx context.Context, s *scenario.Session) error {
-	s.Note("one registration: the response does not wait for the mail")
-	if _, err := s.Do(ctx, "POST", "/register", `{"email":"ada@example.com","name":"Ada"}`); err != nil {
-		return err
-	}
-	if err := s.Wait(ctx); err != nil {
-		return err
-	}
-
-	// One after the other on one connection: each response comes back at
-	// once, so the three mails are in flight together.
-	s.Note("three registrations back to back: their mails are sent side by side")
-	for _, body := range []string{
-		`{"email":"grace@example.com","name":"Grace"}`,
-		`{"email":"alan@example.com","name":"Alan"}`,
-		`{"email":"edsger@example.com","name":"Edsger"}`,
-	} {
-		if _, err := s.Do(ctx, "POST", "/register", body); err != nil {
-			return err
-		}
-	}
-	if err := s.Wait(ctx); err != nil {
-		return err
-	}
-
-	s.Note("bad registrations are refused before anything is queued")
-	for _, body := range []string{
-		`{"email":"not an address","name":"Bob"}`,
-		`{"email":"bob@example.com","name":"Bob","admin":true}`,
-	} {
-		if _, err := s.Do(ctx, "POST", "/register", body); err != nil {
-			return err
-		}
-	}
-	return nil
-}

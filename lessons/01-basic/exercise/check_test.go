@@ -1,17 +1,16 @@
 //go:build check
 
-package exercise_test
+package exercise
 
 import (
 	"testing"
 
-	basic "github.com/bgtasks/tutorial/lessons/01-basic"
-	"github.com/bgtasks/tutorial/lessons/01-basic/exercise"
+	"github.com/bgtasks/tutorial/lessons/01-basic/check"
 )
 
 // TestCheck is what `tutor check 01` runs against your code.
 func TestCheck(t *testing.T) {
-	if err := basic.CheckOrders(exercise.NewApp); err != nil {
+	if err := check.Exercise(NewApp); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -1,20 +1,19 @@
 //go:build check
 
-package exercise_test
+package exercise
 
 import (
 	"testing"
 	"testing/synctest"
 
-	async "github.com/bgtasks/tutorial/lessons/02-async"
-	"github.com/bgtasks/tutorial/lessons/02-async/exercise"
+	"github.com/bgtasks/tutorial/lessons/02-async/check"
 )
 
 // TestCheck runs the exercise's check on a fake clock: its pauses take no
 // real time.
 func TestCheck(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		if err := async.CheckDigest(exercise.SendDigest); err != nil {
+		if err := check.Exercise(SendDigest); err != nil {
 			t.Fatal(err)
 		}
 	})

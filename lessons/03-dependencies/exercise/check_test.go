@@ -1,17 +1,16 @@
 //go:build check
 
-package exercise_test
+package exercise
 
 import (
 	"testing"
 
-	dependencies "github.com/bgtasks/tutorial/lessons/03-dependencies"
-	"github.com/bgtasks/tutorial/lessons/03-dependencies/exercise"
+	"github.com/bgtasks/tutorial/lessons/03-dependencies/check"
 )
 
 // TestCheck is what `tutor check 03` runs against your code.
 func TestCheck(t *testing.T) {
-	if err := dependencies.CheckNewsletter(exercise.New); err != nil {
+	if err := check.Exercise(New); err != nil {
 		t.Fatal(err)
 	}
 }

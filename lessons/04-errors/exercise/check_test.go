@@ -1,17 +1,16 @@
 //go:build check
 
-package exercise_test
+package exercise
 
 import (
 	"testing"
 
-	failures "github.com/bgtasks/tutorial/lessons/04-errors"
-	"github.com/bgtasks/tutorial/lessons/04-errors/exercise"
+	"github.com/bgtasks/tutorial/lessons/04-errors/check"
 )
 
 // TestCheck runs the exercise's check.
 func TestCheck(t *testing.T) {
-	if err := failures.CheckDeadLetter(exercise.DeadLetterHook); err != nil {
+	if err := check.Exercise(DeadLetterHook); err != nil {
 		t.Fatal(err)
 	}
 }

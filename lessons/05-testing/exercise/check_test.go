@@ -5,13 +5,13 @@ package exercise
 import (
 	"testing"
 
-	apptests "github.com/bgtasks/tutorial/lessons/05-testing"
+	"github.com/bgtasks/tutorial/lessons/05-testing/check"
 )
 
 // TestCheck runs your test against the working app, where it must pass, and
 // against broken copies of it, where it must fail.
 func TestCheck(t *testing.T) {
-	if err := apptests.CheckLearnerTest(TestNotificationIsLogged); err != nil {
+	if err := check.Exercise(TestNotificationIsLogged); err != nil {
 		t.Fatal(err)
 	}
 }

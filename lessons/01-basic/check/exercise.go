@@ -1,4 +1,4 @@
-package basic
+package check
 
 import (
 	"context"
@@ -26,14 +26,14 @@ const (
 	receipt   = "receipt for The Go Programming Language sent to ada@example.com"
 )
 
-// CheckOrders checks the exercise: newApp(dir) must serve POST /orders,
+// Exercise checks the exercise: newApp(dir) must serve POST /orders,
 // answer 202 at once, then run two tasks in this order: "charge card", which
 // appends a line to dir/orders.txt, and "send receipt", which appends
 // another. A bad order must be refused with 400 and queue nothing.
 //
 // The error's first line is "step N/5: what is wrong"; its last line may be
 // "hint: what to do".
-func CheckOrders(newApp func(dir string) http.Handler) error {
+func Exercise(newApp func(dir string) http.Handler) error {
 	dir, err := os.MkdirTemp("", "bgtasks-check-")
 	if err != nil {
 		return err

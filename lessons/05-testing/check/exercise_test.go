@@ -1,4 +1,4 @@
-package apptests_test
+package check
 
 import (
 	"io"
@@ -19,7 +19,7 @@ import (
 // TestExerciseBothWays proves the check: the starter fails it with a
 // message that says what to do, and the solution passes.
 func TestExerciseBothWays(t *testing.T) {
-	err := apptests.CheckLearnerTest(exercise.TestNotificationIsLogged)
+	err := Exercise(exercise.TestNotificationIsLogged)
 	if err == nil {
 		t.Fatal("the starter passes the check")
 	}
@@ -30,7 +30,7 @@ func TestExerciseBothWays(t *testing.T) {
 	if !strings.Contains(err.Error(), "\nhint: ") {
 		t.Errorf("starter: no hint in %v", err)
 	}
-	if err := apptests.CheckLearnerTest(solution.TestNotificationIsLogged); err != nil {
+	if err := Exercise(solution.TestNotificationIsLogged); err != nil {
 		t.Errorf("solution: %v", err)
 	}
 }
@@ -122,7 +122,7 @@ func TestCheckCatchesMistakes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			err := apptests.CheckLearnerTest(tt.test.run)
+			err := Exercise(tt.test.run)
 			var first string
 			if err != nil {
 				first, _, _ = strings.Cut(err.Error(), "\n")
@@ -137,10 +137,10 @@ func TestCheckCatchesMistakes(t *testing.T) {
 // TestCheckStopsAHangingTest checks that a test that never returns is
 // reported, not waited for.
 func TestCheckStopsAHangingTest(t *testing.T) {
-	defer apptests.SetTestTimeout(50 * time.Millisecond)()
+	defer SetTestTimeout(50 * time.Millisecond)()
 	release := make(chan struct{})
 	defer close(release)
-	err := apptests.CheckLearnerTest(func(t apptests.T, newApp apptests.NewApp) { <-release })
+	err := Exercise(func(t apptests.T, newApp apptests.NewApp) { <-release })
 	if err == nil || !strings.HasPrefix(err.Error(), "step 1/5: your test ran against the working app of lesson 01 and it did not finish within 50ms\nhint: ") {
 		t.Errorf("check said %v", err)
 	}
@@ -149,11 +149,11 @@ func TestCheckStopsAHangingTest(t *testing.T) {
 // TestCheckReportsPanicsAndSilentFailures checks what the learner is told
 // when the test panics, or fails without a message.
 func TestCheckReportsPanicsAndSilentFailures(t *testing.T) {
-	err := apptests.CheckLearnerTest(func(t apptests.T, newApp apptests.NewApp) { panic("boom") })
+	err := Exercise(func(t apptests.T, newApp apptests.NewApp) { panic("boom") })
 	if err == nil || !strings.Contains(err.Error(), "\n    panic: boom\n") {
 		t.Errorf("a panicking test: check said %v", err)
 	}
-	err = apptests.CheckLearnerTest(func(t apptests.T, newApp apptests.NewApp) {
+	err = Exercise(func(t apptests.T, newApp apptests.NewApp) {
 		t.Cleanup(func() { t.Fatal() })
 	})
 	if err == nil || !strings.Contains(err.Error(), "it failed without a message") {

@@ -1,4 +1,4 @@
-package apptests_test
+package check
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/bgtasks/tutorial/internal/scenario"
-	apptests "github.com/bgtasks/tutorial/lessons/05-testing"
 )
 
 // TestScenario runs the lesson's scenario and checks the story its timeline
@@ -16,7 +15,7 @@ import (
 func TestScenario(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	events, err := scenario.Record(ctx, apptests.App, apptests.Scenario)
+	events, err := scenario.Record(ctx, App, Scenario)
 	if err != nil {
 		t.Fatal(err)
 	}

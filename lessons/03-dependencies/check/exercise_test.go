@@ -1,4 +1,4 @@
-package dependencies_test
+package check
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/bgtasks/tutorial/bgtasks"
-	dependencies "github.com/bgtasks/tutorial/lessons/03-dependencies"
 	"github.com/bgtasks/tutorial/lessons/03-dependencies/exercise"
 	"github.com/bgtasks/tutorial/lessons/03-dependencies/solution"
 )
@@ -18,7 +17,7 @@ import (
 // The starter must fail its check with a message that says what to do, and
 // the solution must pass it.
 func TestExerciseBothWays(t *testing.T) {
-	err := dependencies.CheckNewsletter(exercise.New)
+	err := Exercise(exercise.New)
 	if err == nil {
 		t.Fatal("the starter passes its check; it should fail while Subscribe calls bgtasks.From")
 	}
@@ -26,7 +25,7 @@ func TestExerciseBothWays(t *testing.T) {
 	if !strings.HasPrefix(msg, "step 1/4: Subscribe panicked") || !strings.Contains(msg, "\nhint: ") {
 		t.Errorf("the starter fails with:\n%s\nwant step 1/4 about the panic outside HTTP, with a hint", msg)
 	}
-	if err := dependencies.CheckNewsletter(solution.New); err != nil {
+	if err := Exercise(solution.New); err != nil {
 		t.Errorf("the solution fails its check:\n%v", err)
 	}
 }
@@ -85,7 +84,7 @@ func TestCheckNewsletterCatches(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := dependencies.CheckNewsletter(func(dir string) *fake {
+			err := Exercise(func(dir string) *fake {
 				f := tt.fake
 				f.dir = dir
 				return &f

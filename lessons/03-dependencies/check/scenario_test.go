@@ -1,4 +1,4 @@
-package dependencies
+package check
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	dependencies "github.com/bgtasks/tutorial/lessons/03-dependencies"
 
 	"github.com/bgtasks/tutorial/internal/scenario"
 )
@@ -121,7 +123,7 @@ func TestScenarioTimeline(t *testing.T) {
 		}
 		if slices.Contains(w.ran, "finished email confirmation") {
 			if got := p.of("response", "finished"); slices.Index(got, "response "+w.name) > slices.Index(got, "finished email confirmation") {
-				t.Errorf("%s: the email confirmation (%v) finished before the response:\n%s", w.name, SendDelay, strings.Join(got, "\n"))
+				t.Errorf("%s: the email confirmation (%v) finished before the response:\n%s", w.name, dependencies.SendDelay, strings.Join(got, "\n"))
 			}
 		}
 	}

@@ -1,9 +1,14 @@
-package failures
+// Package check drives lesson 04-errors for the tutor: the scenario that `tutor run`
+// and the page's Run button play against the lesson's app, and the check of
+// the exercise, which the exercise's check_test.go calls.
+package check
 
 import (
 	"context"
 	"errors"
 	"net/http"
+
+	failures "github.com/bgtasks/tutorial/lessons/04-errors"
 
 	"github.com/bgtasks/tutorial/internal/scenario"
 )
@@ -11,7 +16,7 @@ import (
 // App builds the lesson's HTTP handler, whose card processor and mail
 // server take NetworkDelay, as real ones would.
 func App(s *scenario.Session) (http.Handler, error) {
-	return NewApp(s.Runner(), s.Log, NetworkDelay), nil
+	return failures.NewApp(s.Runner(), s.Log, failures.NetworkDelay), nil
 }
 
 // Scenario places an order whose tasks fail, sends a bad id, then calls a

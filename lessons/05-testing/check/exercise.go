@@ -1,4 +1,4 @@
-package apptests
+package check
 
 import (
 	"context"
@@ -9,34 +9,19 @@ import (
 	"strings"
 	"time"
 
+	apptests "github.com/bgtasks/tutorial/lessons/05-testing"
+
 	"github.com/bgtasks/tutorial/bgtasks"
 	basic "github.com/bgtasks/tutorial/lessons/01-basic"
 )
 
-// NewApp builds an app for a test: a handler served through r's
-// middleware, that keeps its files in dir. The test chooses the Runner, so
-// it chooses synchronous or asynchronous mode.
-type NewApp func(r *bgtasks.Runner, dir string) http.Handler
-
-// NotificationApp is the notification service of lesson 01: POST
-// /send-notification/{email} with a JSON body such as {"message": "Hi"}
-// answers 202, then its tasks append two lines to dir/log.txt:
-//
-//	notification for ada@example.com: Hi
-//	email sent to ada@example.com
-//
-// The second comes once the (simulated) mail server has answered, 80ms on.
-func NotificationApp(r *bgtasks.Runner, dir string) http.Handler {
-	return r.Middleware(basic.NewApp(dir, nil))
-}
-
 // Copies of NotificationApp that the exercise's test is run against: a
 // slower one, which a good test passes, and broken ones, which it fails.
-// The broken app that never writes log.txt is made in CheckLearnerTest.
+// The broken app that never writes log.txt is made in Exercise.
 var (
 	// slowMail is the working app with a mail server that takes longer:
 	// a test that reads log.txt before the tasks have ended fails here.
-	slowMail NewApp = func(r *bgtasks.Runner, dir string) http.Handler {
+	slowMail apptests.NewApp = func(r *bgtasks.Runner, dir string) http.Handler {
 		return r.Middleware(basic.NewApp(dir, func(ctx context.Context, to, message string) error {
 			timer := time.NewTimer(300 * time.Millisecond)
 			defer timer.Stop()
@@ -50,7 +35,7 @@ var (
 	}
 
 	// otherAddress notifies someone.else@example.com, whatever the path says.
-	otherAddress NewApp = func(r *bgtasks.Runner, dir string) http.Handler {
+	otherAddress apptests.NewApp = func(r *bgtasks.Runner, dir string) http.Handler {
 		next := basic.NewApp(dir, nil)
 		return r.Middleware(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			if prefix := "/send-notification/"; strings.HasPrefix(req.URL.Path, prefix) {
@@ -63,7 +48,7 @@ var (
 
 	// mailFails has a mail server that refuses every mail: the "send email"
 	// task fails (the runner logs it), so "email sent to ..." is never written.
-	mailFails NewApp = func(r *bgtasks.Runner, dir string) http.Handler {
+	mailFails apptests.NewApp = func(r *bgtasks.Runner, dir string) http.Handler {
 		return r.Middleware(basic.NewApp(dir, func(ctx context.Context, to, message string) error {
 			return errors.New("550 mailbox unavailable")
 		}))
@@ -76,13 +61,13 @@ const wrongAddress = "someone.else@example.com"
 // package's own tests can shorten it.
 var testTimeout = 10 * time.Second
 
-// CheckLearnerTest checks the exercise: test, a test of the notification
+// Exercise checks the exercise: test, a test of the notification
 // app, must pass against the working app of lesson 01, also when its mail
 // server is slow, and must fail against three broken copies of it.
 //
 // The error's first line is "step N/5: what is wrong"; its last line may be
 // "hint: what to do".
-func CheckLearnerTest(test func(t T, newApp NewApp)) error {
+func Exercise(test func(t apptests.T, newApp apptests.NewApp)) error {
 	// The broken app that "never writes log.txt" writes it here instead.
 	elsewhere, err := os.MkdirTemp("", "bgtasks-elsewhere-")
 	if err != nil {
@@ -94,11 +79,11 @@ func CheckLearnerTest(test func(t T, newApp NewApp)) error {
 	}
 
 	passes := []struct {
-		app  NewApp
+		app  apptests.NewApp
 		what string
 		hint string
 	}{
-		{NotificationApp, "the working app of lesson 01",
+		{apptests.NotificationApp, "the working app of lesson 01",
 			`send POST /send-notification/ada@example.com with a JSON body such as {"message": "Your order has shipped"}, expect 202, ` +
 				"wait for the tasks, then read log.txt in the directory you gave newApp"},
 		{slowMail, "the working app of lesson 01 once its mail server takes 300ms to answer",
@@ -106,7 +91,7 @@ func CheckLearnerTest(test func(t T, newApp NewApp)) error {
 				"or call runner.Wait() after a request to a real server"},
 	}
 	for i, p := range passes {
-		failed, log, err := record(testTimeout, func(t T) { test(t, p.app) })
+		failed, log, err := record(testTimeout, func(t apptests.T) { test(t, p.app) })
 		step := fmt.Sprintf("step %d/5", i+1)
 		switch {
 		case err != nil:
@@ -119,7 +104,7 @@ func CheckLearnerTest(test func(t T, newApp NewApp)) error {
 	}
 
 	fails := []struct {
-		app  NewApp
+		app  apptests.NewApp
 		what string
 		hint string
 	}{
@@ -131,7 +116,7 @@ func CheckLearnerTest(test func(t T, newApp NewApp)) error {
 			`once both tasks have run, log.txt holds two lines, "notification for ADDRESS: MESSAGE" then "email sent to ADDRESS": check both`},
 	}
 	for i, f := range fails {
-		failed, _, err := record(testTimeout, func(t T) { test(t, f.app) })
+		failed, _, err := record(testTimeout, func(t apptests.T) { test(t, f.app) })
 		step := fmt.Sprintf("step %d/5", len(passes)+i+1)
 		switch {
 		case err != nil:

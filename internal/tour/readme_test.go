@@ -1,4 +1,4 @@
-package lessons_test
+package tour_test
 
 import (
 	"bytes"
@@ -17,19 +17,20 @@ import (
 
 	"github.com/bgtasks/tutorial/internal/include"
 	"github.com/bgtasks/tutorial/internal/scenario"
+	"github.com/bgtasks/tutorial/internal/tour"
 	"github.com/bgtasks/tutorial/lessons"
 )
 
 var update = flag.Bool("update", false, "rewrite the include and output blocks of every lesson's README.md from the real files and runs")
 
-const fixHow = "to refill every block from the real files and runs: go test ./lessons -run TestReadme -update"
+const fixHow = "to refill every block from the real files and runs: go test ./internal/tour -run TestReadme -update"
 
 // TestReadme proves that each README shows the truth: every included block
 // equals its source file now, and every output block equals what a fresh run
 // of the scenario prints, timings aside.
 func TestReadme(t *testing.T) {
 	runs := newRuns()
-	for _, l := range lessons.All() {
+	for _, l := range tour.All() {
 		t.Run(l.Slug, func(t *testing.T) {
 			t.Parallel()
 			name := l.Slug + "/README.md"
@@ -46,7 +47,7 @@ func TestReadme(t *testing.T) {
 					t.Fatal(err)
 				}
 				if !bytes.Equal(out, md) {
-					if err := os.WriteFile(filepath.FromSlash(name), out, 0o644); err != nil {
+					if err := os.WriteFile(filepath.Join(root(t), "lessons", filepath.FromSlash(name)), out, 0o644); err != nil {
 						t.Fatal(err)
 					}
 					t.Logf("rewrote %s", name)
@@ -95,7 +96,7 @@ type runs struct {
 func newRuns() *runs { return &runs{done: map[string]func() (string, error){}} }
 
 func (r *runs) text(name string) (string, error) {
-	l, err := lessons.Find(name)
+	l, err := tour.Find(name)
 	if err != nil {
 		return "", err
 	}
@@ -111,7 +112,7 @@ func (r *runs) text(name string) (string, error) {
 
 // runText runs l's scenario and returns its timeline as `tutor run` prints
 // it.
-func runText(l lessons.Lesson) (string, error) {
+func runText(l tour.Lesson) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	events, err := scenario.Record(ctx, l.App, l.Steps)
@@ -216,7 +217,7 @@ func diff(a, b string) string {
 // TestLessonShape checks what every lesson needs for the tutor and the site:
 // a title, one to three hints, an exercise and a solution.
 func TestLessonShape(t *testing.T) {
-	all := lessons.All()
+	all := tour.All()
 	if len(all) == 0 {
 		t.Fatal("no lessons")
 	}
@@ -242,4 +243,14 @@ func TestLessonShape(t *testing.T) {
 			}
 		})
 	}
+}
+
+// root is the repository on disk, where -update writes.
+func root(t *testing.T) string {
+	t.Helper()
+	dir, err := lessons.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }

@@ -1,9 +1,14 @@
-package dependencies
+// Package check drives lesson 03-dependencies for the tutor: the scenario that `tutor run`
+// and the page's Run button play against the lesson's app, and the check of
+// the exercise, which the exercise's check_test.go calls.
+package check
 
 import (
 	"context"
 	"fmt"
 	"net/http"
+
+	dependencies "github.com/bgtasks/tutorial/lessons/03-dependencies"
 
 	"github.com/bgtasks/tutorial/internal/scenario"
 )
@@ -16,7 +21,7 @@ var stock = map[string]int{"book": 3, "mug": 20}
 // directory, and its mails take SendDelay, as a real mail server's would.
 func App(s *scenario.Session) (http.Handler, error) {
 	runner := s.Runner()
-	return runner.Middleware(NewApp(s.Dir, NewShop(stock), SimulatedSend)), nil
+	return runner.Middleware(dependencies.NewApp(s.Dir, dependencies.NewShop(stock), dependencies.SimulatedSend)), nil
 }
 
 // Scenario places an order whose tasks come from the middleware, a helper

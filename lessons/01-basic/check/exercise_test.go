@@ -1,4 +1,4 @@
-package basic_test
+package check
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/bgtasks/tutorial/bgtasks"
-	basic "github.com/bgtasks/tutorial/lessons/01-basic"
 	"github.com/bgtasks/tutorial/lessons/01-basic/exercise"
 	"github.com/bgtasks/tutorial/lessons/01-basic/solution"
 )
@@ -18,7 +17,7 @@ import (
 // The starter must fail its check with a message that says what to do, and
 // the solution must pass it.
 func TestExerciseBothWays(t *testing.T) {
-	err := basic.CheckOrders(exercise.NewApp)
+	err := Exercise(exercise.NewApp)
 	if err == nil {
 		t.Fatal("the starter passes its check; it should fail until the tasks are queued")
 	}
@@ -27,7 +26,7 @@ func TestExerciseBothWays(t *testing.T) {
 		!strings.Contains(msg, "\nhint: ") {
 		t.Errorf("the starter fails with:\n%s\nwant step 2/5 about no task queued, with a hint", msg)
 	}
-	if err := basic.CheckOrders(solution.NewApp); err != nil {
+	if err := Exercise(solution.NewApp); err != nil {
 		t.Errorf("the solution fails its check:\n%v", err)
 	}
 }
@@ -56,7 +55,7 @@ func TestCheckOrdersCatches(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := basic.CheckOrders(func(dir string) http.Handler {
+			err := Exercise(func(dir string) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					tt.queue(r, dir)
 					w.WriteHeader(tt.status)
@@ -69,7 +68,7 @@ func TestCheckOrdersCatches(t *testing.T) {
 	}
 
 	// Tasks queued before validation: the refused order still queues them.
-	err := basic.CheckOrders(func(dir string) http.Handler {
+	err := Exercise(func(dir string) http.Handler {
 		app := solution.NewApp(dir)
 		var served atomic.Int32
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

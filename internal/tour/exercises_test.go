@@ -1,4 +1,4 @@
-package check
+package tour_test
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/bgtasks/tutorial/internal/check"
+	"github.com/bgtasks/tutorial/internal/tour"
 	"github.com/bgtasks/tutorial/lessons"
 )
 
@@ -25,10 +27,10 @@ func TestRunLessons(t *testing.T) {
 		t.Fatal(err)
 	}
 	type outcome struct {
-		res Result
+		res check.Result
 		err error
 	}
-	all := lessons.All()
+	all := tour.All()
 	starters := make([]outcome, len(all))
 	solutions := make([]outcome, len(all))
 	var wg sync.WaitGroup
@@ -39,11 +41,11 @@ func TestRunLessons(t *testing.T) {
 		}
 		overlay := solutionOverlay(t, root, l)
 		wg.Go(func() {
-			res, err := Run(context.Background(), root, l)
+			res, err := check.Run(context.Background(), root, l.Exercise())
 			starters[i] = outcome{res, err}
 		})
 		wg.Go(func() {
-			res, err := runCheck(context.Background(), root, l, "-overlay", overlay)
+			res, err := check.Run(context.Background(), root, withOverlay(l.Exercise(), overlay))
 			solutions[i] = outcome{res, err}
 		})
 	}
@@ -66,11 +68,11 @@ func TestRunLessons(t *testing.T) {
 
 // A check that cannot run at all is an error, not a failed exercise.
 func TestRunWithoutExercise(t *testing.T) {
-	l, err := lessons.Find("1")
+	l, err := tour.Find("1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Run(context.Background(), t.TempDir(), l); err == nil || !strings.Contains(err.Error(), "no exercise folder") {
+	if _, err := check.Run(context.Background(), t.TempDir(), l.Exercise()); err == nil || !strings.Contains(err.Error(), "no exercise folder") {
 		t.Errorf("Run in an empty folder: %v; want an error naming the missing exercise folder", err)
 	}
 }
@@ -78,7 +80,7 @@ func TestRunWithoutExercise(t *testing.T) {
 // solutionOverlay writes a go build -overlay file under which l's exercise
 // holds the solution's code, as a learner who solved it would have, and the
 // files on disk stay as they are.
-func solutionOverlay(t *testing.T, root string, l lessons.Lesson) string {
+func solutionOverlay(t *testing.T, root string, l tour.Lesson) string {
 	t.Helper()
 	solved, _ := filepath.Glob(filepath.Join(root, filepath.FromSlash(l.Dir()), "solution", "*.go"))
 	pkg := regexp.MustCompile(`(?m)^package solution$`)
@@ -98,7 +100,7 @@ func solutionOverlay(t *testing.T, root string, l lessons.Lesson) string {
 
 // exerciseOverlay writes a go build -overlay file under which l's exercise
 // holds files, by name, in place of the starter's code; its tests stay.
-func exerciseOverlay(t *testing.T, root string, l lessons.Lesson, files map[string][]byte) string {
+func exerciseOverlay(t *testing.T, root string, l tour.Lesson, files map[string][]byte) string {
 	t.Helper()
 	tmp := t.TempDir()
 	exercise := filepath.Join(root, filepath.FromSlash(l.Dir()), "exercise")
@@ -129,14 +131,14 @@ func TestRunCompileError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := lessons.Find("1")
+	l, err := tour.Find("1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	overlay := exerciseOverlay(t, root, l, map[string][]byte{
 		"broken.go": []byte("package exercise\n\nfunc half(n int) int { return n / \"2\" }\n"),
 	})
-	res, err := runCheck(context.Background(), root, l, "-overlay", overlay)
+	res, err := check.Run(context.Background(), root, withOverlay(l.Exercise(), overlay))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,5 +147,17 @@ func TestRunCompileError(t *testing.T) {
 	if res.Passed || !strings.HasPrefix(res.Message, "your code does not compile:\n") ||
 		!strings.Contains(res.Message, "broken.go:3:31: invalid operation") || res.Hint == "" {
 		t.Errorf("passed %v, message %q, hint %q; want a failure that quotes the compiler, and a hint", res.Passed, res.Message, res.Hint)
+	}
+}
+
+func withOverlay(ex check.Exercise, overlay string) check.Exercise {
+	ex.Overlay = overlay
+	return ex
+}
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,11 +1,10 @@
-package async_test
+package check
 
 import (
 	"strings"
 	"testing"
 	"testing/synctest"
 
-	async "github.com/bgtasks/tutorial/lessons/02-async"
 	"github.com/bgtasks/tutorial/lessons/02-async/exercise"
 	"github.com/bgtasks/tutorial/lessons/02-async/solution"
 )
@@ -14,7 +13,7 @@ import (
 // message that says what to do, and the solution passes.
 func TestExerciseBothWays(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		err := async.CheckDigest(exercise.SendDigest)
+		err := Exercise(exercise.SendDigest)
 		if err == nil {
 			t.Fatal("the starter passes the check")
 		}
@@ -27,7 +26,7 @@ func TestExerciseBothWays(t *testing.T) {
 		}
 	})
 	synctest.Test(t, func(t *testing.T) {
-		if err := async.CheckDigest(solution.SendDigest); err != nil {
+		if err := Exercise(solution.SendDigest); err != nil {
 			t.Errorf("solution: %v", err)
 		}
 	})

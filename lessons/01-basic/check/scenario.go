@@ -1,9 +1,14 @@
-package basic
+// Package check drives lesson 01-basic for the tutor: the scenario that `tutor run`
+// and the page's Run button play against the lesson's app, and the check of
+// the exercise, which the exercise's check_test.go calls.
+package check
 
 import (
 	"context"
 	"fmt"
 	"net/http"
+
+	basic "github.com/bgtasks/tutorial/lessons/01-basic"
 
 	"github.com/bgtasks/tutorial/internal/scenario"
 )
@@ -12,7 +17,7 @@ import (
 // timeline and log.txt goes to the session's directory.
 func App(s *scenario.Session) (http.Handler, error) {
 	runner := s.Runner()
-	return runner.Middleware(NewApp(s.Dir, nil)), nil
+	return runner.Middleware(basic.NewApp(s.Dir, nil)), nil
 }
 
 // Scenario sends a notification, waits for its tasks, then sends a request

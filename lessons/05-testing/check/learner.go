@@ -1,4 +1,4 @@
-package apptests
+package check
 
 import (
 	"context"
@@ -8,26 +8,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	apptests "github.com/bgtasks/tutorial/lessons/05-testing"
 )
 
-// T is the part of *testing.T that the exercise's test uses. A *testing.T
-// satisfies it, so the test runs under go test as it is; so does the
-// recorder CheckLearnerTest uses to watch the test fail against a broken app
-// without failing the check itself, which a *testing.T cannot do.
-type T interface {
-	Helper()
-	Context() context.Context
-	Cleanup(fn func())
-	TempDir() string
-	Log(args ...any)
-	Logf(format string, args ...any)
-	Error(args ...any)
-	Errorf(format string, args ...any)
-	Fatal(args ...any)
-	Fatalf(format string, args ...any)
-}
-
-// recorder is a T that records failures instead of reporting them. Like
+// recorder is a apptests.T that records failures instead of reporting them. Like
 // *testing.T, its Fatal methods stop the calling goroutine with
 // runtime.Goexit, so they must be called from the test's own goroutine.
 type recorder struct {
@@ -135,7 +120,7 @@ func (e errTimeout) Error() string { return fmt.Sprintf("it did not finish withi
 // record runs test under a recorder and reports whether it failed and what
 // it logged. A test still running after timeout is left behind: the check
 // reports it, and its process ends soon after.
-func record(timeout time.Duration, test func(T)) (failed bool, log string, err error) {
+func record(timeout time.Duration, test func(apptests.T)) (failed bool, log string, err error) {
 	r := newRecorder()
 	done := make(chan struct{})
 	go func() {

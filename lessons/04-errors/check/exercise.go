@@ -1,4 +1,4 @@
-package failures
+package check
 
 import (
 	"context"
@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	failures "github.com/bgtasks/tutorial/lessons/04-errors"
 
 	"github.com/bgtasks/tutorial/bgtasks"
 )
@@ -38,14 +40,14 @@ var deadLetters = []string{
 	"update stats|POST|/orders/3|panic: assignment to entry in nil map",
 }
 
-// CheckDeadLetter checks the exercise: it serves the lesson's app on
+// Exercise checks the exercise: it serves the lesson's app on
 // loopback with the hook that deadLetterHook returns, sends three orders at
 // once, a payment and a refund, waits for every task, and reads
 // deadletter.jsonl.
 //
 // The error's first line is "step N/3: what is wrong"; its last line may be
 // "hint: what to do".
-func CheckDeadLetter(deadLetterHook HookFunc) error {
+func Exercise(deadLetterHook HookFunc) error {
 	dir, err := os.MkdirTemp("", "bgtasks-check-")
 	if err != nil {
 		return err
@@ -60,7 +62,7 @@ func CheckDeadLetter(deadLetterHook HookFunc) error {
 		bgtasks.WithLogger(quiet),
 	)
 	// endregion hook
-	srv := httptest.NewUnstartedServer(NewApp(runner, quiet, 0))
+	srv := httptest.NewUnstartedServer(failures.NewApp(runner, quiet, 0))
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	srv.Start()
 	defer srv.Close()

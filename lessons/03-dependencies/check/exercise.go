@@ -1,4 +1,4 @@
-package dependencies
+package check
 
 import (
 	"context"
@@ -25,7 +25,7 @@ type Newsletter[E any] interface {
 	Handler() http.Handler
 }
 
-// CheckNewsletter checks the exercise. newNewsletter(dir) must return a
+// Exercise checks the exercise. newNewsletter(dir) must return a
 // newsletter whose Subscribe works with any context, queues nothing and
 // returns one event naming the address, and whose POST /subscribers queues a
 // "send welcome" task that appends "welcome mail to EMAIL" to
@@ -33,7 +33,7 @@ type Newsletter[E any] interface {
 //
 // The error's first line is "step N/4: what is wrong"; its last line may be
 // "hint: what to do".
-func CheckNewsletter[N Newsletter[E], E any](newNewsletter func(dir string) N) error {
+func Exercise[N Newsletter[E], E any](newNewsletter func(dir string) N) error {
 	dir, err := os.MkdirTemp("", "bgtasks-check-")
 	if err != nil {
 		return err

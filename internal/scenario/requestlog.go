@@ -1,4 +1,4 @@
-package main
+package scenario
 
 import (
 	"bytes"
@@ -8,17 +8,15 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/bgtasks/tutorial/internal/scenario"
 )
 
 // maxBodyShown caps how much of a response body the timeline shows.
 const maxBodyShown = 1 << 10
 
-// withRequestLog wraps a lesson's app so that the requests a learner sends
-// with curl join the timeline, as the scenario's own requests do.
-func withRequestLog(app scenario.App) scenario.App {
-	return func(s *scenario.Session) (http.Handler, error) {
+// withRequestLog wraps an app so that the requests a learner sends it with
+// curl join the timeline, as a scenario's own requests do.
+func withRequestLog(app App) App {
+	return func(s *Session) (http.Handler, error) {
 		h, err := app(s)
 		if err != nil {
 			return nil, err
@@ -27,10 +25,10 @@ func withRequestLog(app scenario.App) scenario.App {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			id := fmt.Sprintf("req-%d", n.Add(1))
 			name := r.Method + " " + r.URL.RequestURI()
-			s.Emit(scenario.Event{Kind: scenario.KindRequest, ID: id, Name: name})
+			s.Emit(Event{Kind: KindRequest, ID: id, Name: name})
 			rec := &recorder{ResponseWriter: w, status: http.StatusOK, start: time.Now(),
 				done: func(took time.Duration, detail string) {
-					s.Emit(scenario.Event{Kind: scenario.KindResponse, ID: id, Name: name, Took: took, Detail: detail})
+					s.Emit(Event{Kind: KindResponse, ID: id, Name: name, Took: took, Detail: detail})
 				}}
 			defer func() {
 				if p := recover(); p != nil {

@@ -1,8 +1,7 @@
-// Package apptests is lesson 05-testing: how to test handlers whose work
-// runs after the response. It tests the apps of the earlier lessons, and
-// checks a test the learner writes by running it against working and broken
-// copies of lesson 01's app.
-package apptests
+// Package check drives lesson 05-testing for the tutor: the scenario that `tutor run`
+// and the page's Run button play against the lesson's app, and the check of
+// the exercise, which the exercise's check_test.go calls.
+package check
 
 import (
 	"context"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/bgtasks/tutorial/bgtasks"
 	"github.com/bgtasks/tutorial/internal/scenario"
+	apptests "github.com/bgtasks/tutorial/lessons/05-testing"
 )
 
 // The request the scenario sends, twice.
@@ -30,7 +30,7 @@ func App(s *scenario.Session) (http.Handler, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	return NotificationApp(s.Runner(), dir), nil
+	return apptests.NotificationApp(s.Runner(), dir), nil
 }
 
 // Scenario sends the same request the two ways a test can: in process with
@@ -43,7 +43,7 @@ func Scenario(ctx context.Context, s *scenario.Session) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	h := NotificationApp(s.Runner(bgtasks.Synchronous()), dir)
+	h := apptests.NotificationApp(s.Runner(bgtasks.Synchronous()), dir)
 	rec, err := s.Call(ctx, h, "POST", notifyPath, notifyBody)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package async
+package check
 
 import (
 	"context"
@@ -14,15 +14,15 @@ import (
 // cancelled.
 type DigestFunc func(ctx context.Context, recipients []string, every time.Duration, send func(ctx context.Context, to string) error) error
 
-// CheckDigest checks a SendDigest. It sleeps on a fake clock, so it must run
+// Exercise checks a SendDigest. It sleeps on a fake clock, so it must run
 // inside a testing/synctest bubble:
 //
 //	synctest.Test(t, func(t *testing.T) {
-//		if err := async.CheckDigest(exercise.SendDigest); err != nil {
+//		if err := Exercise(exercise.SendDigest); err != nil {
 //			t.Fatal(err)
 //		}
 //	})
-func CheckDigest(sendDigest DigestFunc) error {
+func Exercise(sendDigest DigestFunc) error {
 	const every = time.Second
 	recipients := []string{"ada@example.com", "grace@example.com", "alan@example.com", "edsger@example.com", "barbara@example.com"}
 

@@ -1,4 +1,4 @@
-package failures_test
+package check
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/bgtasks/tutorial/bgtasks"
-	failures "github.com/bgtasks/tutorial/lessons/04-errors"
 	"github.com/bgtasks/tutorial/lessons/04-errors/exercise"
 	"github.com/bgtasks/tutorial/lessons/04-errors/solution"
 )
@@ -16,7 +15,7 @@ import (
 // TestExerciseBothWays proves the check: the starter fails it with a
 // message that says what to do, and the solution passes.
 func TestExerciseBothWays(t *testing.T) {
-	err := failures.CheckDeadLetter(exercise.DeadLetterHook)
+	err := Exercise(exercise.DeadLetterHook)
 	if err == nil {
 		t.Fatal("the starter passes the check")
 	}
@@ -27,7 +26,7 @@ func TestExerciseBothWays(t *testing.T) {
 		t.Errorf("starter: no hint in %v", err)
 	}
 
-	if err := failures.CheckDeadLetter(solution.DeadLetterHook); err != nil {
+	if err := Exercise(solution.DeadLetterHook); err != nil {
 		t.Errorf("solution: %v", err)
 	}
 }
@@ -45,7 +44,7 @@ func TestCheckCatchesAHookThatReplaces(t *testing.T) {
 			hook(ctx, te)
 		}
 	}
-	err := failures.CheckDeadLetter(replacing)
+	err := Exercise(replacing)
 	if err == nil || !strings.HasPrefix(err.Error(), "step 3/3: deadletter.jsonl has 1 entry, want 7") ||
 		!strings.Contains(err.Error(), "hint: append") {
 		t.Errorf("check of a replacing hook: %v", err)
