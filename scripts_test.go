@@ -66,6 +66,8 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 			env.Setenv("REPO", repo)
+			// No script may touch a learner's real learn/.
+			env.Setenv("TUTOR_LEARN", filepath.Join(env.WorkDir, "learn"))
 			port, err := freePort()
 			if err != nil {
 				return err

@@ -3,24 +3,25 @@ package bgtasks
 import (
 	"context"
 	"fmt"
-	"time"
 )
 
 // detached is the context a task runs with: the values of the context it
-// was added with, without that context's cancellation, as
-// context.WithoutCancel gives, but cancelled when the Runner's Shutdown
-// deadline passes.
+// was added with, without its cancellation, as context.WithoutCancel gives,
+// but cancelled when Shutdown's deadline passes.
 type detached struct {
-	values context.Context
-	stop   context.Context
+	context.Context // context.WithoutCancel of the task's context: its values, no deadline
+	stop            context.Context
 }
 
 func (r *Runner) detach(ctx context.Context) detached {
-	return detached{values: context.WithoutCancel(ctx), stop: r.stop}
+	return detached{Context: context.WithoutCancel(ctx), stop: r.stop}
 }
 
-func (c *detached) Deadline() (time.Time, bool) { return time.Time{}, false }
-func (c *detached) Done() <-chan struct{}       { return c.stop.Done() }
-func (c *detached) Err() error                  { return c.stop.Err() }
-func (c *detached) Value(key any) any           { return c.values.Value(key) }
-func (c *detached) String() string              { return fmt.Sprint(c.values) + ".WithShutdown" }
+func (c *detached) Done() <-chan struct{} { return c.stop.Done() }
+func (c *detached) Err() error            { return c.stop.Err() }
+func (c *detached) String() string        { return fmt.Sprint(c.Context) + ".WithShutdown" }
+
+// AfterFunc is what context.AfterFunc and context.WithCancel use when they
+// find it: a context derived from a task's, with context.WithTimeout say,
+// then follows Shutdown without a goroutine of its own.
+func (c *detached) AfterFunc(f func()) (stop func() bool) { return context.AfterFunc(c.stop, f) }

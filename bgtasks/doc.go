@@ -20,12 +20,20 @@
 // One queue per request. The middleware gives every request one queue, and
 // From finds it in the request's context, so a middleware, a helper and the
 // handler all add to the same queue. From panics on a context the middleware
-// never saw: a task is never dropped in silence.
+// never saw: a task is never lost in silence.
 //
 // After the response. A request's tasks start once the handler chain has
-// returned and the response has been flushed, on a new goroutine. Neither the
-// client nor the next request on the same keep-alive connection waits for
-// them. A request that queued nothing costs no goroutine and no flush.
+// returned, on a new goroutine, and the middleware returns at once. It never
+// writes to, flushes or wraps the ResponseWriter, so net/http finishes the
+// response as it would without it: a short body still gets a Content-Length,
+// a long one is still sent chunked. Neither the client nor the next request
+// on the same keep-alive connection waits for the tasks, whatever the
+// response's length. The tasks and the end of the response proceed at the
+// same time: a quick task may finish before the client has read its
+// response, so rely on the response not waiting, never on its coming first.
+// A request that queued nothing costs no goroutine. Two
+// options trade this away, on purpose: Synchronous, for tests, and
+// WithLimit's Block policy, for backpressure.
 //
 // In order. A request's tasks run one at a time, in the order they were
 // added; a task may add more, which run after it. Different requests' tasks
@@ -38,29 +46,36 @@
 // request body or a handle a middleware closes with defer: every middleware
 // has returned before the first task starts.
 //
-// Failures stay on the server. A task that returns an error or panics is
-// logged with log/slog (task, method, path, duration, error, and the stack
-// of a panic) and passed to the error hook; the request's remaining tasks
-// still run. This differs from Starlette, where the first exception skips
-// every later task of the request.
+// Failures stay on the server. A task that returns an error, panics, or
+// calls runtime.Goexit (as t.Fatal does) is logged with log/slog (task,
+// method, path, duration, error, and the stack of a panic or Goexit) and
+// passed to the error hook; the request's remaining tasks still run. This
+// differs from Starlette, where the first exception skips every later task
+// of the request. A panic in the error hook or the observer is recovered and
+// logged too, naming which: it stops neither the counting nor later tasks.
 //
-// When the handler fails. If the handler panics, the request's queued tasks
-// are abandoned, each with a log line naming it, and the panic goes on up to
-// net/http as before. A handler that writes an error status has returned
+// When the handler fails. If the handler panics (or calls runtime.Goexit),
+// the request's queued tasks are abandoned, each with a log line naming it,
+// and the panic goes on up to net/http as before. A handler that writes an error status has returned
 // normally, so its tasks run: the middleware does not read status codes. To
 // skip work on failure, queue it only once the outcome is known.
 //
 // Every task ends counted. Each queued task ends exactly once as completed,
-// failed or abandoned; Stats counts them, and an observer sees each step as an
-// Event. Abandoned tasks are logged one by one and passed to the error hook
-// with an error wrapping ErrAbandoned.
+// failed or abandoned, the same three words in Stats and in Event kinds; an
+// observer sees each step as an Event. Abandoned tasks are
+// logged one by one and passed to the error hook with an error wrapping
+// ErrAbandoned.
 //
 // # Testing
 //
 // Synchronous mode runs a request's tasks before the middleware returns, as
-// FastAPI's TestClient does, so a test sees their effects as soon as it has the
-// response. In the default asynchronous mode, Wait blocks until nothing is
-// queued or running.
+// FastAPI's TestClient does, so a test that calls the handler in process sees
+// their effects as soon as ServeHTTP returns. Over a real connection the
+// response then waits for the tasks too, since net/http completes it only
+// once the middleware has returned. In the default asynchronous mode, Wait
+// blocks until nothing is queued or running. In a task, report with t.Error,
+// not t.Fatal: the task would fail with ErrGoexit, and in synchronous mode
+// the request's remaining tasks would be abandoned.
 //
 // # Shutting down
 //

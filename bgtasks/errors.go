@@ -7,9 +7,15 @@ import (
 )
 
 // ErrAbandoned is wrapped by the error of every task that never ran to its
-// end: the runner was shutting down, the handler panicked, or the limit's
-// overflow policy was Drop.
+// end: the runner was shutting down or its deadline passed, the handler
+// panicked, the limit's overflow policy was Drop, or, in synchronous mode,
+// an earlier task ended the caller's goroutine.
 var ErrAbandoned = errors.New("bgtasks: task abandoned")
+
+// ErrGoexit is the error of a task that called runtime.Goexit, which is what
+// t.Fatal and t.FailNow do. A task is not a test's goroutine: report with
+// t.Error there, or return an error.
+var ErrGoexit = errors.New("bgtasks: task called runtime.Goexit (t.Fatal or t.FailNow in a task?)")
 
 func abandoned(reason string) error { return fmt.Errorf("%w: %s", ErrAbandoned, reason) }
 
@@ -19,6 +25,7 @@ var (
 	errHandlerPanic  = abandoned("handler panicked")
 	errOverloaded    = abandoned("concurrency limit reached")
 	errRunnerStopped = abandoned("runner stopped before a slot was free")
+	errCallerGone    = abandoned("an earlier task called runtime.Goexit, ending the caller's goroutine (synchronous mode)")
 )
 
 // A TaskError describes a task that did not complete. It is what the error
@@ -28,8 +35,8 @@ type TaskError struct {
 	Method   string
 	Path     string
 	Duration time.Duration // how long it ran; zero if it never started
-	// Err is what the task returned, a *PanicError, or an error wrapping
-	// ErrAbandoned.
+	// Err is what the task returned, a *PanicError, ErrGoexit, or an error
+	// wrapping ErrAbandoned.
 	Err error
 }
 

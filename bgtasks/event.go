@@ -8,17 +8,18 @@ import (
 // EventKind names a step in a task's life.
 type EventKind int
 
-// A task is Queued, then Started, then Finished or Failed; or it is Abandoned
-// at any point before it ends.
+// A task is Queued, then Started, then Completed or Failed; or it is
+// Abandoned at any point before it ends. The last three are the outcomes
+// that Stats counts under the same names.
 const (
 	Queued EventKind = iota
 	Started
-	Finished
+	Completed
 	Failed
 	Abandoned
 )
 
-var kindNames = [...]string{"queued", "started", "finished", "failed", "abandoned"}
+var kindNames = [...]string{"queued", "started", "completed", "failed", "abandoned"}
 
 // String returns the kind's name, such as "started".
 func (k EventKind) String() string {
@@ -43,7 +44,7 @@ type Event struct {
 	Method string // the request's method
 	Path   string // the request's URL path
 
-	Time     time.Time
-	Duration time.Duration // Finished and Failed: how long the task ran
+	Time     time.Time     // when the step happened
+	Duration time.Duration // Completed and Failed: how long the task ran
 	Err      error         // Failed and Abandoned: why
 }

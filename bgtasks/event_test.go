@@ -42,7 +42,7 @@ func TestObserverSeesEveryStep(t *testing.T) {
 			"queued write log #1.0 POST /send-notification/ann@example.com 0s",
 			"queued notify #1.1 POST /send-notification/ann@example.com 0s",
 			"started write log #1.0 POST /send-notification/ann@example.com 0s",
-			"finished write log #1.0 POST /send-notification/ann@example.com 50ms",
+			"completed write log #1.0 POST /send-notification/ann@example.com 50ms",
 			"started notify #1.1 POST /send-notification/ann@example.com 0s",
 			"failed notify #1.1 POST /send-notification/ann@example.com 0s",
 			"queued write log #2.0 POST /late 0s",

@@ -76,7 +76,19 @@ func serve(t *testing.T, runner *bgtasks.Runner, h http.HandlerFunc) *httptest.S
 
 func get(t *testing.T, c *http.Client, url string) (int, string) {
 	t.Helper()
-	resp, err := c.Get(url)
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body := do(t, c, req)
+	return resp.StatusCode, body
+}
+
+// do sends req and reads the whole response body, to EOF: the connection is
+// back in the client's idle pool when do returns.
+func do(t *testing.T, c *http.Client, req *http.Request) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +97,7 @@ func get(t *testing.T, c *http.Client, url string) (int, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resp.StatusCode, string(b)
+	return resp, string(b)
 }
 
 // call serves one request in process, without a network.

@@ -47,7 +47,7 @@ func TestLimitBlock(t *testing.T) {
 }
 
 // Block is backpressure: while the limit is reached, the middleware does
-// not return, even though the response was flushed.
+// not return, so net/http has not finished the response either.
 func TestLimitBlockHoldsTheMiddleware(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		runner := bgtasks.New(bgtasks.WithLimit(1, bgtasks.Block))
@@ -64,6 +64,49 @@ func TestLimitBlockHoldsTheMiddleware(t *testing.T) {
 			t.Fatalf("second request's middleware returned after %v, want 1m", waited)
 		}
 		runner.Wait()
+	})
+}
+
+// Under Block, an Add made once its request's tasks have ended has to start
+// them again, so it waits for a free slot as the middleware does; a running
+// task's Add to its own request does not.
+func TestLimitBlockLateAddWaits(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		runner := bgtasks.New(bgtasks.WithLimit(1, bgtasks.Block))
+		release := make(chan struct{})
+		var late bgtasks.Tasks
+		noop := func(context.Context) error { return nil }
+		h := runner.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch r.URL.Path {
+			case "/busy":
+				bgtasks.From(r.Context()).Add("hold the slot", func(ctx context.Context) error {
+					bgtasks.From(ctx).Add("follow-up", noop) // its own request: returns at once
+					<-release
+					return nil
+				})
+			case "/idle":
+				late = bgtasks.From(r.Context()) // queues nothing now
+			}
+		}))
+		call(h, "POST", "/busy")
+		call(h, "POST", "/idle")
+		added := make(chan struct{})
+		go func() {
+			late.Add("late", noop)
+			close(added)
+		}()
+		synctest.Wait() // everyone is blocked: the busy task, and the late Add
+		select {
+		case <-added:
+			t.Fatal("Add returned while the only slot was taken")
+		default:
+		}
+		close(release)
+		<-added
+		runner.Wait()
+		if s := runner.Stats(); s.Completed != 3 {
+			t.Fatalf("stats %+v, want 3 completed", s)
+		}
 	})
 }
 

@@ -92,12 +92,12 @@ func TestNestedMiddlewareSharesTheQueue(t *testing.T) {
 	}
 	var got []string
 	for _, e := range rec.list() {
-		if e.Kind == bgtasks.Finished {
+		if e.Kind == bgtasks.Completed {
 			got = append(got, fmt.Sprintf("%s #%d.%d", e.Task, e.Request, e.Index))
 		}
 	}
 	if want := []string{"outer #1.0", "inner #1.1"}; !slices.Equal(got, want) {
-		t.Fatalf("finished %q, want %q", got, want)
+		t.Fatalf("completed %q, want %q", got, want)
 	}
 }
 

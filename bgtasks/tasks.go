@@ -39,64 +39,30 @@ type Tasks struct {
 	ctx context.Context
 }
 
-// queueState says who may start a queue's tasks.
-type queueState int
-
-const (
-	collecting queueState = iota // the handler is running; the middleware starts the tasks
-	draining                     // a goroutine (or, in synchronous mode, the middleware) is running them
-	idle                         // drained; the next Add starts a new drain
-	dropped                      // the handler panicked; every Add is abandoned
-)
-
+// A task is one call of Add.
 type task struct {
+	q     *queue
 	name  string
-	fn    Func
-	index int
+	index int             // its place in the queue, from 0, refused tasks included
 	ctx   context.Context // the context From was given: its values are the task's
-	// run is the context the task runs with, built when it starts. It lives
-	// here, not on the heap of its own, and stays valid when items grows:
-	// append copies elements, and nothing changes one once it has started.
-	run detached
-}
-
-// queue holds one request's tasks. It is also the request's context from
-// the middleware inwards, holding itself under queueKey: one allocation per
-// request instead of two.
-type queue struct {
-	context.Context // the request's context as it reached the middleware
-	runner          *Runner
-	method          string
-	path            string
-
-	// Guarded by runner.mu.
-	id         uint64 // 0 until the first Add
-	added      int    // tasks ever added, refused ones included
-	items      []task // accepted tasks; items[next:] have not started
-	next       int
-	running    bool // items[next-1] is running and not yet accounted for
-	unfinished int  // accepted tasks not yet completed, failed or abandoned
-	state      queueState
-	prevActive *queue // in runner.active while unfinished > 0
-	nextActive *queue
-	first      [1]task // items' first backing array: most requests queue one task
-}
-
-// Value makes the queue reachable from every context derived from the
-// request's.
-func (q *queue) Value(key any) any {
-	if key == (queueKey{}) {
-		return q
-	}
-	return q.Context.Value(key)
+	fn    Func
+	run   detached // the context it runs with, set when it starts (a field: no allocation)
+	next  *task    // the task after it in its queue, while it waits
 }
 
 // Add queues fn to run after the response, under name, which appears in logs
 // and events. Tasks run in the order added; an empty name becomes "task N".
 // Add may be called from the handler, a middleware, a helper, another
-// goroutine, or a running task, whose addition runs after it. Once the
-// Runner is shutting down, or the handler has panicked, Add abandons fn at
-// once, with a log line. Add panics if fn is nil.
+// goroutine, or a running task, whose addition runs after it.
+//
+// Add returns at once, with two exceptions. In synchronous mode, an Add made
+// once the request's tasks have all ended runs fn itself, before returning.
+// Under WithLimit(n, Block), such an Add waits for a free slot, as the
+// middleware does; an Add from a running task to its own request never
+// waits, since its request already holds a slot.
+//
+// Once the Runner is shutting down, or the handler has panicked, Add
+// abandons fn at once, with a log line. Add panics if fn is nil.
 func (h Tasks) Add(name string, fn Func) {
 	if h.q == nil {
 		panic(noQueue)
@@ -104,46 +70,18 @@ func (h Tasks) Add(name string, fn Func) {
 	if fn == nil {
 		panic("bgtasks: Add(" + strconv.Quote(name) + ", nil)")
 	}
-	t := h.q
-	r := t.runner
+	q, r := h.q, h.q.runner
+	tk := &task{q: q, name: name, ctx: h.ctx, fn: fn} // allocated before locking, to keep the lock short
 	r.mu.Lock()
-	if t.id == 0 {
-		r.lastID++
-		t.id = r.lastID
-	}
-	t.added++
-	if name == "" {
-		name = "task " + strconv.Itoa(t.added)
-	}
-	tk := task{name: name, fn: fn, index: t.added - 1, ctx: h.ctx}
-	r.stats.Queued++
-	var refused error
-	switch {
-	case r.closed:
-		refused = errRefused
-	case t.state == dropped:
-		refused = errHandlerPanic
-	}
-	if refused != nil {
-		r.stats.Abandoned++
-		r.mu.Unlock()
-		r.emit(t, tk, Queued, time.Time{}, nil)
-		r.abandon(t, tk, refused)
-		return
-	}
-	t.items = append(t.items, tk)
-	if t.unfinished == 0 {
-		r.link(t)
-	}
-	t.unfinished++
-	r.pending++
-	start := t.state == idle
-	if start {
-		t.state = draining
-	}
+	r.number(tk)
+	start, refused := r.accept(tk)
 	r.mu.Unlock()
-	r.emit(t, tk, Queued, time.Time{}, nil)
-	if start {
-		r.start(t)
+
+	r.emit(tk, Queued, time.Time{}, nil)
+	switch {
+	case refused != nil:
+		r.abandon(tk, refused)
+	case start:
+		r.start(q)
 	}
 }

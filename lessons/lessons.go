@@ -13,13 +13,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-
 )
 
 // files holds each lesson's prose and code, so that the site can show them
 // wherever the tutor runs.
 //
-//go:embed */README.md */*.go */check/*.go */exercise */solution */testdata
+//go:embed */README.md */*.go */check/*.go */exercise/*.go */exercise/*.md */solution/*.go */testdata/*.txtar
 var files embed.FS
 
 // A Lesson is one step of the tutorial.
@@ -27,14 +26,18 @@ type Lesson struct {
 	Number int
 	Slug   string // its folder, such as "01-basic"
 	Title  string // the first heading of its README.md
+	// Race says the exercise's check runs under the race detector: shared
+	// state is what the exercise is about.
+	Race bool
 }
 
 var all = []Lesson{
 	{Number: 1, Slug: "01-basic"},
 	{Number: 2, Slug: "02-async"},
 	{Number: 3, Slug: "03-dependencies"},
-	{Number: 4, Slug: "04-errors"},
+	{Number: 4, Slug: "04-errors", Race: true},
 	{Number: 5, Slug: "05-testing"},
+	{Number: 6, Slug: "06-durable"},
 }
 
 func init() {

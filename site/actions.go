@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/bgtasks/tutorial/internal/scenario"
-	"github.com/bgtasks/tutorial/lessons"
 )
 
 var (
@@ -34,7 +33,11 @@ func (s *server) serveRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
-	ctx, cancelTimeout := context.WithTimeoutCause(r.Context(), s.runTimeout, errRunTimeout)
+	limit := l.Timeout
+	if s.runTimeout != 0 {
+		limit = s.runTimeout
+	}
+	ctx, cancelTimeout := context.WithTimeoutCause(r.Context(), limit, errRunTimeout)
 	defer cancelTimeout()
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -44,6 +47,10 @@ func (s *server) serveRun(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	rc := http.NewResponseController(w)
+	// Each write must go out within writeTimeout: a client that stops
+	// reading must not hold the handler, and its slot, once the run ends.
+	deadline := func() { _ = rc.SetWriteDeadline(time.Now().Add(s.writeTimeout)) }
+	deadline()
 	_ = rc.Flush()
 
 	q := &eventQueue{notify: make(chan struct{}, 1), max: s.maxEvents, full: func() { cancel(errTooMuchOutput) }}
@@ -54,6 +61,7 @@ func (s *server) serveRun(w http.ResponseWriter, r *http.Request) {
 
 	writeOK := true
 	send := func(events []scenario.Event) {
+		deadline()
 		for _, e := range events {
 			if !writeOK {
 				return
@@ -74,10 +82,11 @@ func (s *server) serveRun(w http.ResponseWriter, r *http.Request) {
 		case err := <-done:
 			q.close()
 			send(q.take())
-			msg := s.runError(ctx, err)
+			msg := s.runError(ctx, err, limit)
 			took := time.Since(start)
 			s.log.Info("run ended", "lesson", l.Slug, "took", took, "events", q.count(), "error", msg)
 			if writeOK {
+				deadline()
 				b, _ := json.Marshal(map[string]any{"error": msg, "took": took})
 				_, _ = fmt.Fprintf(w, "event: end\ndata: %s\n\n", b)
 				_ = rc.Flush()
@@ -89,7 +98,7 @@ func (s *server) serveRun(w http.ResponseWriter, r *http.Request) {
 
 // runError says why a run ended early, in words for the page: a limit
 // reached or the run's own error; "" for a run that went to its end.
-func (s *server) runError(ctx context.Context, err error) string {
+func (s *server) runError(ctx context.Context, err error, limit time.Duration) string {
 	if ctx.Err() == nil {
 		if err != nil {
 			return err.Error()
@@ -101,7 +110,7 @@ func (s *server) runError(ctx context.Context, err error) string {
 	case errors.Is(cause, errTooMuchOutput):
 		return fmt.Sprintf("stopped after %d events: the output limit", s.maxEvents)
 	case errors.Is(cause, errRunTimeout):
-		return fmt.Sprintf("stopped after %s: the time limit", s.runTimeout)
+		return fmt.Sprintf("stopped after %s: the time limit", limit)
 	}
 	return "stopped: " + cause.Error()
 }
@@ -162,42 +171,43 @@ func (q *eventQueue) count() int {
 	return min(q.n, q.max)
 }
 
-// serveCheck checks the learner's exercise on disk and answers with the
-// check's Result as JSON.
+// serveCheck checks the learner's copy of the exercise, in their
+// workspace, records the verdict and answers it as JSON (verdictJSON); the
+// pages following the lesson are sent it too. A check that could not run is
+// an error status with {"error": "..."}.
 func (s *server) serveCheck(w http.ResponseWriter, r *http.Request) {
 	l, ok := s.pages.lesson(r.PathValue("slug"))
 	if !ok {
 		jsonError(w, http.StatusNotFound, "no such lesson")
 		return
 	}
-	root := s.root
-	if root == "" {
-		var err error
-		if root, err = lessons.Root(); err != nil {
-			jsonError(w, http.StatusServiceUnavailable, rootlessCheck)
-			return
-		}
+	ws, err := s.workspace()
+	if err != nil {
+		jsonError(w, http.StatusServiceUnavailable, err.Error())
+		return
 	}
 	release, ok := s.acquire(w)
 	if !ok {
 		return
 	}
 	defer release()
-	ctx, cancel := context.WithTimeoutCause(r.Context(), s.checkTimeout, errRunTimeout)
-	defer cancel()
+	// The check's time limit is check.Run's own: a check that goes on too
+	// long is a Result that says so, and the site adds no limit of its own.
+	ctx := r.Context()
 	s.log.Info("check started", "lesson", l.Slug)
-	res, err := s.check(ctx, root, l)
+	res, err := s.checkFunc()(ctx, ws.Root(), l)
 	if err != nil {
 		msg := err.Error()
-		if errors.Is(context.Cause(ctx), errRunTimeout) {
-			msg = fmt.Sprintf("the check took longer than %s and was stopped", s.checkTimeout)
-		}
 		s.log.Warn("check could not run", "lesson", l.Slug, "err", msg)
+		if r.Context().Err() == nil { // the page that asked is still there
+			s.recordVerdict(ws, l, res, errors.New(msg))
+		}
 		jsonError(w, http.StatusInternalServerError, msg)
 		return
 	}
 	s.log.Info("check ended", "lesson", l.Slug, "passed", res.Passed, "took", res.Took)
+	v := s.recordVerdict(ws, l, res, nil)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	_ = json.NewEncoder(w).Encode(res)
+	_ = json.NewEncoder(w).Encode(v)
 }

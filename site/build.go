@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -30,43 +32,28 @@ type recording struct {
 // scenario fails, after writing everything else.
 func Build(ctx context.Context, dir string, stdout io.Writer) error {
 	start := time.Now()
-	p := newPages(true)
+	lessons := tour.All()
 
 	// The scenarios take the longest; they run while the pages render.
-	recs := make([]recording, len(p.lessons))
+	recs := make([]recording, len(lessons))
 	var wg sync.WaitGroup
-	for i, l := range p.lessons {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			recs[i] = record(ctx, l)
-		}()
+	for i, l := range lessons {
+		wg.Go(func() { recs[i] = record(ctx, l) })
 	}
-
-	files := map[string]func() ([]byte, error){
-		"index.html":  p.index,
-		"search.json": p.search,
-	}
-	for _, l := range p.lessons {
-		files["lessons/"+l.Slug+"/index.html"] = p.byName[l.Slug]
-	}
-	for _, name := range assetNames {
-		b, _, _ := p.asset(name)
-		files["static/"+name] = func() ([]byte, error) { return b, nil }
+	p, err := render(true)
+	if err != nil {
+		wg.Wait()
+		return err
 	}
 	var errs []error
-	for name, page := range files {
-		b, err := page()
-		if err == nil {
-			err = writeFile(dir, name, b)
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+	for _, name := range slices.Sorted(maps.Keys(p.files)) {
+		if err := writeFile(dir, name, p.files[name]); err != nil {
+			errs = append(errs, err)
 		}
 	}
 
 	wg.Wait()
-	for i, l := range p.lessons {
+	for i, l := range lessons {
 		b, err := json.Marshal(recs[i])
 		if err == nil {
 			err = writeFile(dir, "lessons/"+l.Slug+"/run.json", b)
@@ -82,27 +69,20 @@ func Build(ctx context.Context, dir string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "Wrote the site to %s: %d pages, %d recorded runs, in %s.\n",
-		dir, len(p.lessons)+1, len(recs), time.Since(start).Round(time.Millisecond))
+		dir, len(lessons)+1, len(recs), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
 // record runs l's scenario with the same limits as the live site.
 func record(ctx context.Context, l tour.Lesson) recording {
-	ctx, cancel := context.WithTimeout(ctx, runTimeout)
+	ctx, cancel := context.WithTimeout(ctx, l.Timeout)
 	defer cancel()
-	rec := recording{Lesson: l.Slug, Events: []scenario.Event{}}
 	start := time.Now()
-	var mu sync.Mutex
-	err := scenario.Run(ctx, l.App, l.Steps, func(e scenario.Event) {
-		mu.Lock()
-		defer mu.Unlock()
-		if len(rec.Events) < maxRunEvents {
-			rec.Events = append(rec.Events, e)
-		}
-	})
-	mu.Lock()
-	defer mu.Unlock()
-	rec.Took = time.Since(start)
+	events, err := scenario.Record(ctx, l.App, l.Steps)
+	rec := recording{Lesson: l.Slug, Events: events[:min(len(events), maxRunEvents)], Took: time.Since(start)}
+	if rec.Events == nil {
+		rec.Events = []scenario.Event{}
+	}
 	if err != nil {
 		rec.Error = err.Error()
 	}

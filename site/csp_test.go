@@ -1,6 +1,8 @@
 package site
 
 import (
+	"html"
+	"path"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,6 +19,8 @@ var (
 	// offSite is a URL with a scheme or a host of its own: anything but a
 	// path on this site.
 	offSite = regexp.MustCompile(`(?i)^(?:[a-z][a-z0-9+.-]*:|//)`)
+	// metaCSP is a policy given in a <meta> tag.
+	metaCSP = regexp.MustCompile(`<meta http-equiv="Content-Security-Policy" content="([^"]*)">`)
 	// cssImport is a style sheet rule that fetches something.
 	cssImport = regexp.MustCompile(`(?i)@import|url\(\s*['"]?(?:[a-z][a-z0-9+.-]*:|//)`)
 )
@@ -29,45 +33,66 @@ var (
 func TestPagesLoadNothingOffSiteAndNothingInline(t *testing.T) {
 	for _, static := range []bool{false, true} {
 		p := newPages(static)
-		pages := map[string]func() ([]byte, error){"contents": p.index}
-		for slug, page := range p.byName {
-			pages[slug] = page
-		}
-		for name, page := range pages {
-			b, err := page()
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
+		for name, b := range p.files {
+			if path.Ext(name) != ".html" {
+				continue
 			}
-			html := string(b)
+			page := string(b)
 			if static {
 				name += " (static)"
 			}
-			for _, m := range scriptTag.FindAllStringSubmatch(html, -1) {
+			for _, m := range scriptTag.FindAllStringSubmatch(page, -1) {
 				if !strings.Contains(m[1], "src=") || strings.TrimSpace(m[2]) != "" {
 					t.Errorf("%s: inline script %.80q", name, m[0])
 				}
 			}
-			if m := inlineAttr.FindString(html); m != "" {
+			if m := inlineAttr.FindString(page); m != "" {
 				t.Errorf("%s: inline style or event handler %.80q", name, m)
 			}
-			for _, m := range loadedURL.FindAllStringSubmatch(html, -1) {
+			for _, m := range loadedURL.FindAllStringSubmatch(page, -1) {
 				if offSite.MatchString(m[1]) {
 					t.Errorf("%s: loads %q from off the site", name, m[1])
 				}
 			}
-			if static && !strings.Contains(html, `http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'; style-src 'self';`) {
-				t.Errorf("%s: the static copy carries no strict Content-Security-Policy of its own", name)
+			meta := metaCSP.FindStringSubmatch(page)
+			switch {
+			case static && (meta == nil || html.UnescapeString(meta[1]) != cspMeta):
+				t.Errorf("%s: the static copy carries no Content-Security-Policy of its own, or another one: %q", name, meta)
+			case !static && meta != nil:
+				t.Errorf("%s: a live page carries a policy in a <meta> tag; the header is the one place for it", name)
 			}
 		}
-		if css := string(p.css()); cssImport.MatchString(css) {
+		if css := string(p.files["static/site.css"]); cssImport.MatchString(css) {
 			t.Errorf("site.css fetches something: %q", cssImport.FindString(css))
 		}
-	}
-	js, _, _ := newPages(false).asset("site.js")
-	for _, call := range regexp.MustCompile(`fetch\(([^,)]*)`).FindAllStringSubmatch(string(js), -1) {
-		if strings.Contains(call[1], "//") || strings.Contains(call[1], "http") {
-			t.Errorf("site.js fetches %s, which may leave the site", call[1])
+		for name, b := range p.files {
+			if path.Ext(name) != ".js" {
+				continue
+			}
+			for _, call := range regexp.MustCompile(`fetch\(([^,)]*)`).FindAllStringSubmatch(string(b), -1) {
+				if strings.Contains(call[1], "//") || strings.Contains(call[1], "http") {
+					t.Errorf("%s fetches %s, which may leave the site", name, call[1])
+				}
+			}
 		}
+	}
+}
+
+// The policy is one list: the header carries all of it, a static page's
+// <meta> tag all that a <meta> tag may carry (a browser ignores
+// frame-ancestors there, with a warning on the console).
+func TestPolicy(t *testing.T) {
+	for _, d := range []string{"default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+		"connect-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"} {
+		if !strings.Contains(cspHeader, d) {
+			t.Errorf("the policy lacks %q: %s", d, cspHeader)
+		}
+	}
+	if strings.Contains(cspHeader, "unsafe") {
+		t.Errorf("the policy allows unsafe sources: %s", cspHeader)
+	}
+	if strings.Contains(cspMeta, "frame-ancestors") || !strings.HasPrefix(cspHeader, cspMeta+"; ") {
+		t.Errorf("meta policy %q, header %q: want the header's, less frame-ancestors", cspMeta, cspHeader)
 	}
 }
 

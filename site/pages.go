@@ -4,20 +4,16 @@ import (
 	"bytes"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
-	"maps"
 	"path"
-	"slices"
-	"strings"
+	"strconv"
 	"sync"
 
-	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/text"
-
 	"github.com/bgtasks/tutorial/internal/tour"
-	"github.com/bgtasks/tutorial/lessons"
+	"github.com/bgtasks/tutorial/internal/workspace"
 )
 
 //go:embed templates/*.html
@@ -31,52 +27,124 @@ var (
 	lessonTemplate = template.Must(template.ParseFS(templateFiles, "templates/layout.html", "templates/lesson.html"))
 )
 
-// pages renders the site's pages once each, on first use, so that the
-// server starts at once and every later request is a copy of bytes.
+// The scripts each kind of page loads, in order, after theme.js and
+// before progress.js, which every page loads.
+var (
+	contentsScripts = []string{"site.js", "search.js"}
+	lessonScripts   = []string{"site.js", "search.js", "lesson.js", "timeline.js", "run.js"}
+)
+
+// pages is the whole site, rendered once: every page, the search index and
+// the assets, by their path under the site's root ("index.html",
+// "lessons/01-basic/index.html", "static/site.css"). The server answers
+// from it and Build writes it out; nothing is rendered on request.
 type pages struct {
 	static  bool // a built copy: recorded runs, no checks
 	lessons []tour.Lesson
-
-	index  func() ([]byte, error)              // the contents
-	search func() ([]byte, error)              // search.json
-	css    func() []byte                       // site.css with chroma's rules
-	byName map[string]func() ([]byte, error)   // each lesson's page, by slug
-	prose  map[string]func() (rendered, error) // each lesson's README as HTML, by slug
-	// summaries are the first paragraph of each lesson, for the contents.
-	summaries map[string]func() string
+	files   map[string][]byte
 }
 
-func newPages(static bool) *pages {
-	p := &pages{static: static, lessons: tour.All(),
-		byName: map[string]func() ([]byte, error){}, prose: map[string]func() (rendered, error){},
-		summaries: map[string]func() string{}}
-	for _, l := range p.lessons {
-		p.prose[l.Slug] = sync.OnceValues(func() (rendered, error) { return renderLesson(l) })
-		p.byName[l.Slug] = sync.OnceValues(func() ([]byte, error) { return p.renderLessonPage(l) })
-		p.summaries[l.Slug] = sync.OnceValue(func() string { return firstParagraph(l.README()) })
+// render renders the site: the live one, or the static copy Build writes.
+// The lessons render side by side; chroma takes most of the time.
+func render(static bool) (*pages, error) {
+	p := &pages{static: static, lessons: tour.All(), files: map[string][]byte{}}
+	lessons := make([]lessonData, len(p.lessons))
+	errs := make([]error, len(p.lessons))
+	var wg sync.WaitGroup
+	for i, l := range p.lessons {
+		wg.Go(func() { lessons[i], errs[i] = renderLessonData(l) })
 	}
-	p.index = sync.OnceValues(p.renderIndex)
-	p.search = sync.OnceValues(p.renderSearch)
-	p.css = sync.OnceValue(func() []byte {
-		b, err := staticFiles.ReadFile("static/site.css")
-		if err != nil {
-			panic(err) // embedded
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+
+	links := make([]lessonLink, len(lessons))
+	for i := range lessons {
+		links[i] = lessons[i].lessonLink
+	}
+	var index []searchEntry
+	for i, l := range p.lessons {
+		d := &lessons[i]
+		if i > 0 {
+			d.Prev = &links[i-1]
 		}
-		return append(b, chromaCSS()...)
-	})
+		if i+1 < len(links) {
+			d.Next = &links[i+1]
+		}
+		b, err := execute(lessonTemplate, pageData{Base: "../../", Static: static, CSP: cspMeta, Title: l.Title,
+			Scripts: lessonScripts, Lessons: links, Lesson: d})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", l.Slug, err)
+		}
+		p.files["lessons/"+l.Slug+"/index.html"] = b
+		index = append(index, searchEntry{Slug: l.Slug, Title: l.Title, Sections: d.sections})
+	}
+	b, err := execute(indexTemplate, pageData{Static: static, CSP: cspMeta, Title: "Run work after the response: a Go tutorial",
+		Scripts: contentsScripts, Lessons: links})
+	if err != nil {
+		return nil, err
+	}
+	p.files["index.html"] = b
+	if p.files["search.json"], err = json.Marshal(index); err != nil {
+		return nil, err
+	}
+	return p, p.addAssets()
+}
+
+// newPages renders the site, and panics if it cannot: for tests, which
+// also prove that every lesson renders.
+func newPages(static bool) *pages {
+	p, err := render(static)
+	if err != nil {
+		panic(err)
+	}
 	return p
 }
 
-// warm renders every page, so that no reader waits for the first render of
-// one. Serve calls it once it listens; requests meanwhile render what they
-// need themselves (each page renders once, whoever asks first).
-func (p *pages) warm() {
-	_, _ = p.index()
-	for _, l := range p.lessons {
-		_, _ = p.byName[l.Slug]()
-	}
-	_, _ = p.search()
-	_ = p.css()
+// addAssets adds every file under static/, with chroma's style sheets
+// appended to the site's.
+func (p *pages) addAssets() error {
+	return fs.WalkDir(staticFiles, "static", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if contentType(name) == "" {
+			return fmt.Errorf("%s: no content type for its extension", name)
+		}
+		b, err := staticFiles.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		if name == "static/site.css" {
+			css, err := codeCSS()
+			if err != nil {
+				return err
+			}
+			b = append(b, css...)
+		}
+		p.files[name] = b
+		return nil
+	})
+}
+
+// file is the site's file at name, and its content type.
+func (p *pages) file(name string) ([]byte, string, bool) {
+	b, ok := p.files[name]
+	return b, contentType(name), ok
+}
+
+// contentType is the type of the site's files by their extension; no other
+// kind of file is served.
+func contentType(name string) string {
+	return map[string]string{
+		".html": "text/html; charset=utf-8",
+		".css":  "text/css; charset=utf-8",
+		".js":   "text/javascript; charset=utf-8",
+		".json": "application/json",
+		".svg":  "image/svg+xml",
+		".png":  "image/png",
+	}[path.Ext(name)]
 }
 
 // lesson returns the lesson whose folder is slug. Only the index's names
@@ -94,181 +162,75 @@ func (p *pages) lesson(slug string) (tour.Lesson, bool) {
 type pageData struct {
 	Base    string // the way back to the site's root: "" or "../../"
 	Static  bool
+	CSP     string // the Content-Security-Policy a static page carries itself
 	Title   string
+	Scripts []string
 	Lessons []lessonLink
 	Lesson  *lessonData
 }
 
+// A lessonLink is what the contents and the pager show of a lesson.
 type lessonLink struct {
-	Number        int
-	Slug, Title   string
-	Summary       string
-	Num           string // "01"
-	HintCount     int
-	ExerciseFiles []string
+	Number      int
+	Slug, Title string
+	Num         string // "01"
+	Summary     string // the first sentences of its README
 }
 
+// lessonData is what a lesson's page shows.
 type lessonData struct {
 	lessonLink
-	Body       template.HTML
-	TOC        []heading
-	Hints      []template.HTML
-	Solution   []template.HTML
-	Prev, Next *lessonLink
+	Parts         []part
+	TOC           []heading
+	Hints         []template.HTML
+	Solution      []template.HTML // each file's change from the starter
+	ExerciseFiles []string        // what the learner edits, from the repository's root
+	Prev, Next    *lessonLink
+	sections      []section
 }
 
-func (p *pages) links() []lessonLink {
-	links := make([]lessonLink, len(p.lessons))
-	for i, l := range p.lessons {
-		links[i] = lessonLink{Number: l.Number, Slug: l.Slug, Title: l.Title, Num: fmt.Sprintf("%02d", l.Number),
-			HintCount: len(l.Hints())}
-		links[i].Summary = p.summaries[l.Slug]()
-	}
-	return links
-}
-
-// firstParagraph is the text of the first paragraph of a README, found
-// without rendering it, so that the contents page is quick to build.
-func firstParagraph(md []byte) string {
-	doc := markdown.Parser().Parse(text.NewReader(md))
-	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
-		if _, ok := n.(*ast.Paragraph); ok {
-			return summary(plainText(n, md))
-		}
-	}
-	return ""
-}
-
-// summary is the start of a lesson's first paragraph.
-func summary(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= 220 {
-		return s
-	}
-	cut := strings.LastIndex(s[:220], " ")
-	if cut < 0 {
-		cut = 220
-	}
-	return s[:cut] + "…"
-}
-
-func (p *pages) renderIndex() ([]byte, error) {
-	var buf bytes.Buffer
-	err := indexTemplate.ExecuteTemplate(&buf, "layout", pageData{
-		Static: p.static, Title: "Run work after the response: a Go tutorial", Lessons: p.links()})
-	return buf.Bytes(), err
-}
-
-func (p *pages) renderLessonPage(l tour.Lesson) ([]byte, error) {
-	r, err := p.prose[l.Slug]()
+// renderLessonData renders everything a lesson's page shows.
+func renderLessonData(l tour.Lesson) (lessonData, error) {
+	pr, err := renderLesson(l.Slug)
 	if err != nil {
-		return nil, err
+		return lessonData{}, err
 	}
-	links := p.links()
-	d := &lessonData{Body: r.HTML, TOC: r.TOC}
-	for i := range links {
-		if links[i].Slug != l.Slug {
-			continue
-		}
-		d.lessonLink = links[i]
-		if i > 0 {
-			d.Prev = &links[i-1]
-		}
-		if i+1 < len(links) {
-			d.Next = &links[i+1]
-		}
+	d := lessonData{
+		lessonLink: lessonLink{Number: l.Number, Slug: l.Slug, Title: l.Title, Num: fmt.Sprintf("%02d", l.Number), Summary: pr.Summary},
+		Parts:      pr.Parts, TOC: pr.TOC, sections: pr.Sections,
 	}
 	if len(d.TOC) < 3 { // a short lesson needs no table of contents
 		d.TOC = nil
 	}
 	for _, h := range l.Hints() {
-		d.Hints = append(d.Hints, renderInline(h))
-	}
-	d.ExerciseFiles, err = goFiles(l.Slug + "/exercise")
-	if err != nil {
-		return nil, err
-	}
-	solution, err := goFiles(l.Slug + "/solution")
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range solution {
-		b, err := fs.ReadFile(lessons.Files(), f)
+		html, err := renderInline(h)
 		if err != nil {
-			return nil, err
+			return lessonData{}, err
 		}
-		d.Solution = append(d.Solution, highlight("lessons/"+f, string(b)))
+		d.Hints = append(d.Hints, html)
 	}
-	for i, f := range d.ExerciseFiles {
-		d.ExerciseFiles[i] = "lessons/" + f
+	changes, err := solutionChanges(l)
+	if err != nil {
+		return lessonData{}, err
 	}
+	// The files to edit are the ones the solution changes, named as the
+	// learner names their copies; progress.js names them again from the
+	// workspace the tutor was started with.
+	for _, c := range changes {
+		file := workspace.DefaultDir + "/" + l.Slug + "/" + c.File
+		d.ExerciseFiles = append(d.ExerciseFiles, file)
+		title := file + ": − the starter, + the solution"
+		var buf bytes.Buffer
+		if err := markdown.Convert([]byte(fencedBlock("diff {title="+strconv.Quote(title)+"}", c.Diff)), &buf); err != nil {
+			return lessonData{}, err
+		}
+		d.Solution = append(d.Solution, template.HTML(buf.String()))
+	}
+	return d, nil
+}
+
+func execute(t *template.Template, data pageData) ([]byte, error) {
 	var buf bytes.Buffer
-	err = lessonTemplate.ExecuteTemplate(&buf, "layout", pageData{
-		Base: "../../", Static: p.static, Title: l.Title, Lessons: links, Lesson: d})
+	err := t.ExecuteTemplate(&buf, "layout", data)
 	return buf.Bytes(), err
 }
-
-// goFiles lists the Go files a learner edits or reads in dir: tests and
-// check files are tooling, not the answer.
-func goFiles(dir string) ([]string, error) {
-	entries, err := fs.ReadDir(lessons.Files(), dir)
-	if err != nil {
-		return nil, err
-	}
-	var files []string
-	for _, e := range entries {
-		if !e.IsDir() && path.Ext(e.Name()) == ".go" && !strings.HasSuffix(e.Name(), "_test.go") {
-			files = append(files, dir+"/"+e.Name())
-		}
-	}
-	return files, nil
-}
-
-// searchEntry is one lesson in the search index.
-type searchEntry struct {
-	Slug     string    `json:"slug"`
-	Title    string    `json:"title"`
-	Sections []section `json:"sections"`
-}
-
-func (p *pages) renderSearch() ([]byte, error) {
-	var entries []searchEntry
-	for _, l := range p.lessons {
-		r, err := p.prose[l.Slug]()
-		if err != nil {
-			return nil, err
-		}
-		e := searchEntry{Slug: l.Slug, Title: l.Title}
-		for _, s := range r.Sections {
-			s.Text = strings.Join(strings.Fields(s.Text), " ")
-			e.Sections = append(e.Sections, s)
-		}
-		entries = append(entries, e)
-	}
-	return json.Marshal(entries)
-}
-
-// asset returns an embedded static file by its name, and its content type.
-func (p *pages) asset(name string) ([]byte, string, bool) {
-	ctype, ok := assetTypes[name]
-	switch {
-	case !ok:
-		return nil, "", false
-	case name == "site.css":
-		return p.css(), ctype, true // with chroma's rules appended
-	}
-	b, err := staticFiles.ReadFile("static/" + name)
-	return b, ctype, err == nil
-}
-
-// assetTypes are the files under /static/ and their content types: no other
-// name there is served.
-var assetTypes = map[string]string{
-	"site.css":    "text/css; charset=utf-8",
-	"site.js":     "text/javascript; charset=utf-8",
-	"theme.js":    "text/javascript; charset=utf-8",
-	"favicon.svg": "image/svg+xml",
-}
-
-// assetNames are the files under /static/, in a fixed order.
-var assetNames = slices.Sorted(maps.Keys(assetTypes))

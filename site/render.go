@@ -1,117 +1,65 @@
 package site
 
 import (
-	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"html"
 	"html/template"
 	"io/fs"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
-	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/yuin/goldmark"
-	highlighting "github.com/yuin/goldmark-highlighting/v2"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 
 	"github.com/bgtasks/tutorial/internal/include"
-	"github.com/bgtasks/tutorial/internal/tour"
 	"github.com/bgtasks/tutorial/lessons"
 )
 
-// The chroma styles of the light and dark themes.
-const (
-	lightStyle = "github"
-	darkStyle  = "github-dark"
-)
-
 // markdown renders lesson prose: GitHub-flavoured Markdown with footnotes
-// and heading IDs, code highlighted through CSS classes (see codeBlocks),
-// and raw HTML shown as text rather than trusted.
+// and heading IDs, code through chroma (code.go), and raw HTML shown as
+// text rather than trusted.
 var markdown = goldmark.New(
-	goldmark.WithExtensions(extension.GFM, extension.Footnote),
+	goldmark.WithExtensions(extension.GFM, extension.Footnote, codeBlocks),
 	goldmark.WithParserOptions(parser.WithAutoHeadingID()),
-	goldmark.WithRendererOptions(renderer.WithNodeRenderers(
-		util.Prioritized(rawHTML{}, 100), util.Prioritized(newCodeBlocks(), 100))),
+	goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(rawHTML{}, 100))),
 )
 
-// chromahtmlClasses makes chroma write classes, not inline styles, which
-// the Content-Security-Policy would refuse.
-var chromahtmlClasses = []chromahtml.Option{chromahtml.WithClasses(true)}
+// The widgets a lesson page places in its prose.
+const (
+	widgetRun   = "run"   // the Run button and the timeline it draws
+	widgetCheck = "check" // the Check button, the hints and the solution
+)
 
-// wrapCode puts each code block in a figure, captioned with the file it was
-// included from.
-func wrapCode(w util.BufWriter, c highlighting.CodeBlockContext, entering bool) {
-	if !entering {
-		if !c.Highlighted() {
-			w.WriteString("</code></pre>")
-		}
-		w.WriteString("</figure>\n")
-		return
-	}
-	w.WriteString(`<figure class="code">`)
-	if attrs := c.Attributes(); attrs != nil {
-		if v, ok := attrs.GetString("title"); ok {
-			if b, ok := v.([]byte); ok {
-				fmt.Fprintf(w, "<figcaption>%s</figcaption>", html.EscapeString(string(b)))
-			}
-		}
-	}
-	if !c.Highlighted() {
-		w.WriteString(`<pre class="chroma"><code>`)
-	}
+// Directives that place a widget. Without one, the Run widget follows the
+// first recorded output (<!-- output: tutor run NN -->) and the Check
+// widget ends the section whose heading starts with "Exercise"; failing
+// that, either goes at the end.
+var widgetDirectives = map[string]string{
+	"<!-- run -->":   widgetRun,
+	"<!-- check -->": widgetCheck,
 }
 
-// rawHTML shows HTML written in a README as text: the site never passes a
-// lesson's markup through. Comments (such as directives) are dropped.
-type rawHTML struct{}
+// prose is a lesson's README, rendered for its page.
+type prose struct {
+	Parts    []part    // the prose, cut where the page's widgets go
+	TOC      []heading // the second-level headings
+	Sections []section // the text under each heading, for search
+	Summary  string    // the first sentences of the first paragraph
+}
 
-func (rawHTML) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
-	reg.Register(ast.KindHTMLBlock, func(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		b := n.(*ast.HTMLBlock)
-		var raw bytes.Buffer
-		for i := 0; i < b.Lines().Len(); i++ {
-			seg := b.Lines().At(i)
-			raw.Write(seg.Value(src))
-		}
-		if b.HasClosure() {
-			raw.Write(b.ClosureLine.Value(src))
-		}
-		if b.HTMLBlockType == ast.HTMLBlockType2 { // a comment
-			return ast.WalkContinue, nil
-		}
-		w.WriteString(`<pre class="raw-html"><code>`)
-		w.WriteString(html.EscapeString(raw.String()))
-		w.WriteString("</code></pre>\n")
-		return ast.WalkContinue, nil
-	})
-	reg.Register(ast.KindRawHTML, func(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkSkipChildren, nil
-		}
-		r := n.(*ast.RawHTML)
-		for i := 0; i < r.Segments.Len(); i++ {
-			seg := r.Segments.At(i)
-			v := seg.Value(src)
-			if !bytes.HasPrefix(v, []byte("<!--")) {
-				w.WriteString(html.EscapeString(string(v)))
-			}
-		}
-		return ast.WalkSkipChildren, nil
-	})
+// A part is a run of prose and the widget that follows it, if any.
+type part struct {
+	HTML   template.HTML
+	Widget string // "", widgetRun or widgetCheck
 }
 
 // A heading is an entry of a lesson's table of contents.
@@ -119,37 +67,33 @@ type heading struct {
 	ID, Text string
 }
 
-// rendered is a lesson's prose as HTML.
-type rendered struct {
-	HTML     template.HTML
-	TOC      []heading // second-level headings
-	Sections []section // for the search index
-}
-
-// A section is the text under one heading, for search.
-type section struct {
-	ID    string `json:"id"`
-	Title string `json:"title"`
-	Text  string `json:"text"`
-}
-
-// renderLesson turns a lesson's README into HTML. Include blocks are filled
-// from the lesson's files (the same ones TestReadme compares), with their
-// highlighted lines and file names passed to the highlighter; output blocks
-// are shown as recorded.
-func renderLesson(l tour.Lesson) (rendered, error) {
-	dir, err := fs.Sub(lessons.Files(), l.Slug)
+// renderLesson renders the README of the lesson in folder slug, with the
+// course's own files: whatever the learner has done to theirs, the page
+// shows what the lesson teaches.
+func renderLesson(slug string) (prose, error) {
+	dir, err := fs.Sub(lessons.Files(), slug)
 	if err != nil {
-		return rendered{}, err
+		return prose{}, err
 	}
-	return renderMarkdown(l.Slug+"/README.md", l.README(), dir)
+	md, err := fs.ReadFile(dir, "README.md")
+	if err != nil {
+		return prose{}, err
+	}
+	return renderMarkdown(slug+"/README.md", md, dir)
 }
 
-func renderMarkdown(name string, md []byte, dir fs.FS) (rendered, error) {
+// renderMarkdown renders name, a lesson's README whose folder is dir.
+// Include blocks are filled from the lesson's files (the same ones
+// TestReadme compares), with their file, highlighted lines and the first
+// block of each file's id passed to the code renderer; output blocks are
+// shown as recorded.
+func renderMarkdown(name string, md []byte, dir fs.FS) (prose, error) {
 	files := include.NewResolver(dir)
+	shown := map[string]string{} // file -> id of the first block that shows it
 	expanded, err := include.RewriteBlocks(name, md, func(d include.Directive) (include.Block, error) {
 		if d.Kind == include.KindOutput {
-			return include.Block{Info: "text", Body: d.Body}, nil
+			title := "go run ./cmd/tutor run " + d.Lesson + ", as recorded"
+			return include.Block{Info: "text {title=" + strconv.Quote(title) + "}", Body: d.Body}, nil
 		}
 		code, err := files.Resolve(d)
 		if err != nil {
@@ -164,6 +108,10 @@ func renderMarkdown(name string, md []byte, dir fs.FS) (rendered, error) {
 			title += " · " + d.Name
 		}
 		attrs := []string{"title=" + strconv.Quote(title)}
+		if _, ok := shown[d.File]; !ok {
+			shown[d.File] = fileID(d.File)
+			attrs = append(attrs, "id="+strconv.Quote(shown[d.File]))
+		}
 		if len(d.HL) > 0 {
 			nums := make([]string, len(d.HL))
 			for i, n := range d.HL {
@@ -174,149 +122,204 @@ func renderMarkdown(name string, md []byte, dir fs.FS) (rendered, error) {
 		return include.Block{Info: lang + " {" + strings.Join(attrs, " ") + "}", Body: code}, nil
 	})
 	if err != nil {
-		return rendered{}, err
+		return prose{}, err
 	}
 	doc := markdown.Parser().Parse(text.NewReader(expanded))
-	var r rendered
-	var cur *section
+	resolveLinks(doc, path.Dir(name), dir, shown)
+	widgets, err := placeWidgets(name, doc, expanded)
+	if err != nil {
+		return prose{}, err
+	}
+	p := prose{Sections: sections(doc, expanded)}
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
-		if h, ok := n.(*ast.Heading); ok {
-			id, _ := h.AttributeString("id")
-			idStr, _ := id.([]byte)
-			title := plainText(h, expanded)
-			r.Sections = append(r.Sections, section{ID: string(idStr), Title: title})
-			cur = &r.Sections[len(r.Sections)-1]
-			if h.Level == 2 {
-				r.TOC = append(r.TOC, heading{ID: string(idStr), Text: title})
+		switch n := n.(type) {
+		case *ast.Heading:
+			if n.Level == 2 {
+				p.TOC = append(p.TOC, heading{ID: headingID(n), Text: plainText(n, expanded)})
 			}
-			continue
-		}
-		if cur != nil && len(cur.Text) < 2000 {
-			if _, code := n.(*ast.FencedCodeBlock); !code {
-				cur.Text += plainText(n, expanded) + " "
+		case *ast.Paragraph:
+			if p.Summary == "" {
+				p.Summary = firstSentences(plainText(n, expanded), 220)
 			}
 		}
 	}
 	var buf bytes.Buffer
-	if err := markdown.Renderer().Render(&buf, expanded, doc); err != nil {
-		return rendered{}, err
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if err := markdown.Renderer().Render(&buf, expanded, n); err != nil {
+			return prose{}, err
+		}
+		for _, w := range widgets[n] {
+			p.Parts = append(p.Parts, part{HTML: template.HTML(buf.String()), Widget: w})
+			buf.Reset()
+		}
 	}
-	r.HTML = template.HTML(buf.String())
-	return r, nil
+	p.Parts = append(p.Parts, part{HTML: template.HTML(buf.String())})
+	return p, nil
 }
 
-// plainText is the text of n and its children, for search and headings.
+// placeWidgets says after which top-level node of doc each widget goes.
+func placeWidgets(name string, doc ast.Node, src []byte) (map[ast.Node][]string, error) {
+	var last, output, exerciseEnd ast.Node
+	explicit := map[string]ast.Node{}
+	exercise := false
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if n.Kind() == east.KindFootnoteList {
+			continue // the notes come after the prose and its widgets
+		}
+		last = n
+		switch n := n.(type) {
+		case *ast.Heading:
+			if exercise && exerciseEnd == nil && n.Level <= 2 {
+				exerciseEnd = n.PreviousSibling()
+			}
+			if n.Level == 2 && !exercise && strings.HasPrefix(plainText(n, src), "Exercise") {
+				exercise = true
+			}
+		case *ast.HTMLBlock:
+			comment := strings.TrimSpace(string(n.Lines().Value(src)))
+			if w, ok := widgetDirectives[comment]; ok {
+				if explicit[w] != nil {
+					return nil, fmt.Errorf("%s: more than one %s: the page has one %s widget", name, comment, w)
+				}
+				explicit[w] = n
+			}
+			if _, ok := n.NextSibling().(*ast.FencedCodeBlock); ok && output == nil && strings.HasPrefix(comment, "<!-- output:") {
+				output = n.NextSibling()
+			}
+		}
+	}
+	if exercise && exerciseEnd == nil {
+		exerciseEnd = last
+	}
+	widgets := map[ast.Node][]string{}
+	for _, w := range []struct {
+		name   string
+		places []ast.Node
+	}{
+		{widgetRun, []ast.Node{explicit[widgetRun], output, last}},
+		{widgetCheck, []ast.Node{explicit[widgetCheck], exerciseEnd, last}},
+	} {
+		for _, at := range w.places {
+			if at != nil {
+				widgets[at] = append(widgets[at], w.name)
+				break
+			}
+		}
+	}
+	if last == nil {
+		return nil, errors.New(name + ": nothing to show")
+	}
+	return widgets, nil
+}
+
+func headingID(h *ast.Heading) string {
+	id, _ := h.AttributeString("id")
+	b, _ := id.([]byte)
+	return string(b)
+}
+
+// plainText is the text of n and its children, as a reader would read it
+// aloud: blocks and lines apart, with one space between words.
 func plainText(n ast.Node, src []byte) string {
 	var b strings.Builder
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if c.Type() == ast.TypeBlock {
+			b.WriteByte(' ')
+		}
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch c := c.(type) {
 		case *ast.Text:
 			b.Write(c.Segment.Value(src))
-			if c.SoftLineBreak() {
+			if c.SoftLineBreak() || c.HardLineBreak() {
 				b.WriteByte(' ')
 			}
 		case *ast.String:
 			b.Write(c.Value)
-		case *ast.CodeSpan:
-			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
-				if tx, ok := t.(*ast.Text); ok {
-					b.Write(tx.Segment.Value(src))
-				}
-			}
-			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
 	})
-	return strings.TrimSpace(b.String())
+	return strings.Join(strings.Fields(b.String()), " ")
 }
 
-// renderInline renders a short piece of Markdown, such as a hint.
-func renderInline(md string) template.HTML {
-	var buf bytes.Buffer
-	if err := markdown.Convert([]byte(md), &buf); err != nil {
-		return template.HTML(html.EscapeString(md))
-	}
-	s := strings.TrimSpace(buf.String())
-	if strings.HasPrefix(s, "<p>") && strings.HasSuffix(s, "</p>") && strings.Count(s, "<p>") == 1 {
-		s = strings.TrimSuffix(strings.TrimPrefix(s, "<p>"), "</p>")
-	}
-	return template.HTML(s)
-}
-
-// highlight renders a whole source file as a highlighted code block.
-func highlight(name, code string) template.HTML {
-	var buf bytes.Buffer
-	w := bufio.NewWriter(&buf)
-	fmt.Fprintf(w, `<figure class="code"><figcaption>%s</figcaption><pre class="chroma"><code>`, html.EscapeString(name))
-	if path.Ext(name) == ".go" {
-		writeGo(w, code, nil)
-	} else {
-		writeLines(w, code, nil, nil)
-	}
-	w.WriteString("</code></pre></figure>\n")
-	_ = w.Flush()
-	return template.HTML(buf.String())
-}
-
-// chromaCSS is the highlighting style sheet: chroma's light style unless
-// the page is dark, its dark style when it is. Each theme's rules apply
-// only to it, so that a token the dark style leaves plain does not keep the
-// light style's dark colour. The rules for chroma's own block, line and
-// line-number wrappers are left out: the site styles code blocks and marked
-// lines itself.
-func chromaCSS() string {
-	var out strings.Builder
-	out.WriteString("/* code highlighting: chroma " + lightStyle + " and " + darkStyle + " */\n")
-	f := chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithCSSComments(false))
-	for _, theme := range []struct{ style, scope string }{
-		{lightStyle, ":root:not([data-theme=dark]) "},
-		{darkStyle, "[data-theme=dark] "},
-	} {
-		var css bytes.Buffer
-		_ = f.WriteCSS(&css, styles.Get(theme.style))
-		for _, line := range strings.Split(strings.TrimSpace(css.String()), "\n") {
-			if !strings.HasPrefix(line, ".chroma .") || wrapperRule.MatchString(line) {
-				continue
-			}
-			out.WriteString(theme.scope + line + "\n")
+// firstSentences is the start of s, cut at the end of a sentence: as many
+// whole sentences as fit in max bytes, and at least one.
+func firstSentences(s string, max int) string {
+	end := 0
+	for i := 0; i < len(s); i++ {
+		if !strings.ContainsRune(".?!", rune(s[i])) || i+1 < len(s) && s[i+1] != ' ' {
+			continue
+		}
+		// A sentence ends before a capital or the end: "e.g. a" goes on.
+		if i+2 < len(s) && !('A' <= s[i+2] && s[i+2] <= 'Z') {
+			continue
+		}
+		if i+1 > max && end > 0 {
+			break
+		}
+		end = i + 1
+		if end > max {
+			break
 		}
 	}
-	return out.String()
+	if end == 0 {
+		return s
+	}
+	return s[:end]
 }
 
-var wrapperRule = regexp.MustCompile(`^\.chroma \.(hl|line|cl|ln|lnt|lntd|lntable|lnlinks|w) \{`)
-
-// Chroma wraps every line and every run of white space in spans of its own,
-// which triples a page's size. compactCode keeps only what the style sheet
-// colours: token spans whose class it styles, and a span for each
-// highlighted line.
-var (
-	spaceSpan   = regexp.MustCompile(`<span class="w">([ \t\n]*)</span>`)
-	plainLine   = regexp.MustCompile(`<span class="line"><span class="cl">([^\n]*\n?)</span></span>`)
-	markedLine  = regexp.MustCompile(`<span class="line hl"><span class="cl">([^\n]*\n?)</span></span>`)
-	tokenSpan   = regexp.MustCompile(`<span class="([a-z0-9]+)">([^<]*)</span>`)
-	styledClass = sync.OnceValue(func() map[string]bool {
-		classes := map[string]bool{"hl": true} // marked lines: site.css styles them
-		for _, m := range regexp.MustCompile(`\.chroma \.([a-z0-9]+) \{`).FindAllStringSubmatch(chromaCSS(), -1) {
-			classes[m[1]] = true
+// renderInline renders a short piece of Markdown, such as a hint: a single
+// paragraph's contents without the paragraph.
+func renderInline(md string) (template.HTML, error) {
+	src := []byte(md)
+	doc := markdown.Parser().Parse(text.NewReader(src))
+	nodes := []ast.Node{doc}
+	if p, ok := doc.FirstChild().(*ast.Paragraph); ok && p.NextSibling() == nil {
+		nodes = nil
+		for c := p.FirstChild(); c != nil; c = c.NextSibling() {
+			nodes = append(nodes, c)
 		}
-		return classes
+	}
+	var buf bytes.Buffer
+	for _, n := range nodes {
+		if err := markdown.Renderer().Render(&buf, src, n); err != nil {
+			return "", err
+		}
+	}
+	return template.HTML(strings.TrimSpace(buf.String())), nil
+}
+
+// rawHTML shows HTML written in a README as text: the site never passes a
+// lesson's markup through. Comments (such as directives) are dropped.
+type rawHTML struct{}
+
+func (rawHTML) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindHTMLBlock, func(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		b := n.(*ast.HTMLBlock)
+		if !entering || b.HTMLBlockType == ast.HTMLBlockType2 { // a comment
+			return ast.WalkContinue, nil
+		}
+		raw := b.Lines().Value(src)
+		if b.HasClosure() {
+			raw = append(raw, b.ClosureLine.Value(src)...)
+		}
+		_, _ = w.WriteString(`<pre class="raw-html"><code>`)
+		_, _ = w.WriteString(html.EscapeString(string(raw)))
+		_, _ = w.WriteString("</code></pre>\n")
+		return ast.WalkContinue, nil
 	})
-)
-
-func compactCode(html string) string {
-	html = spaceSpan.ReplaceAllString(html, "$1")
-	html = plainLine.ReplaceAllString(html, "$1")
-	html = markedLine.ReplaceAllString(html, `<span class="hl">$1</span>`)
-	styled := styledClass()
-	return tokenSpan.ReplaceAllStringFunc(html, func(span string) string {
-		m := tokenSpan.FindStringSubmatch(span)
-		if styled[m[1]] {
-			return span
+	reg.Register(ast.KindRawHTML, func(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkSkipChildren, nil
 		}
-		return m[2]
+		r := n.(*ast.RawHTML)
+		for i := 0; i < r.Segments.Len(); i++ {
+			seg := r.Segments.At(i)
+			if v := seg.Value(src); !bytes.HasPrefix(v, []byte("<!--")) {
+				_, _ = w.WriteString(html.EscapeString(string(v)))
+			}
+		}
+		return ast.WalkSkipChildren, nil
 	})
 }

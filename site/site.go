@@ -31,9 +31,18 @@ type Options struct {
 	Addr string // where to listen; loopback unless told otherwise
 	Root string // the repository on disk, for checks; "" if unknown
 	Open bool   // open a browser at the site's URL
+	// Learn is the learner's workspace, where checks find their code and
+	// progress is kept; "" means learn/ in Root.
+	Learn string
 	// Ready, if set, is called with the site's URL once it accepts
 	// connections.
 	Ready func(url string)
+	// AllowRemoteActions lets clients on other machines run the site's
+	// actions (a lesson's scenario, an exercise's check), which run code on
+	// this machine. Without it, an action from any address but this
+	// machine's own is refused, whatever its Host and Origin say: those
+	// keep other web pages out, not other programs.
+	AllowRemoteActions bool
 }
 
 // Serve serves the site until ctx ends, printing its URL to stdout.
@@ -49,7 +58,17 @@ func Serve(ctx context.Context, opts Options, stdout io.Writer) error {
 	tcp := ln.Addr().(*net.TCPAddr)
 	port := strconv.Itoa(tcp.Port)
 	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv := newServer(newPages(false), opts.Root, tcp.Port, log)
+	// Every page is rendered before the first request is read, so that none
+	// waits for it and a lesson that cannot render stops the tutor here,
+	// saying which README line is at fault.
+	p, err := render(false)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv := newServer(p, opts.Root, tcp.Port, log)
+	srv.learn = opts.Learn
+	srv.allowRemote = opts.AllowRemoteActions
 	// The URL names the address listened on, or it would not connect, and
 	// the server answers to it and to the name it was given (127.0.0.2 is
 	// loopback too; 192.0.2.7 is reached by no other name). A wildcard
@@ -69,16 +88,22 @@ func Serve(ctx context.Context, opts Options, stdout io.Writer) error {
 	url := "http://" + net.JoinHostPort(urlHost, port) + "/"
 	if !tcp.IP.IsLoopback() {
 		names := strings.Join(append(own, "127.0.0.1, localhost or [::1]"), ", ")
+		actions := "Run and Check, which run code on this machine, are refused to other machines; -allow-remote-actions allows them."
+		if opts.AllowRemoteActions {
+			actions = "Run and Check are allowed from other machines (-allow-remote-actions): anyone who reaches this port can make\n" +
+				"this machine run the lessons' scenarios and go test on the code in your workspace."
+		}
 		fmt.Fprintf(stdout, "WARNING: listening on %s, which is not a loopback address: other machines may reach this server.\n"+
-			"It still answers only requests addressed to %s, and it can run code from this repository.\n", ln.Addr(), names)
+			"It answers only requests addressed to %s: that keeps web pages elsewhere out,\n"+
+			"but any program that reaches the port can use those names, and read every page.\n%s\n", ln.Addr(), names, actions)
 	}
 	hs := &http.Server{
 		Handler:           srv.handler(),
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: readTimeout,
+		ReadTimeout:       readTimeout, // actions extend it for their body, then net/http lifts it
 		IdleTimeout:       time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
-	go srv.pages.warm()
 	fmt.Fprintf(stdout, "The bgtasks tutorial is at %s (Ctrl+C to stop)\n", url)
 	if opts.Ready != nil {
 		opts.Ready(url)

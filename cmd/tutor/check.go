@@ -11,12 +11,12 @@ import (
 
 	"github.com/bgtasks/tutorial/internal/check"
 	"github.com/bgtasks/tutorial/internal/tour"
-	"github.com/bgtasks/tutorial/lessons"
+	"github.com/bgtasks/tutorial/internal/workspace"
 )
 
 // checkCmd checks one exercise, or all of them in order, and reports each
 // outcome; it fails if any check does not pass.
-func checkCmd(ctx context.Context, args []string, stdout io.Writer) error {
+func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	verbose := fs.Bool("v", false, "show go test's output for a check that fails")
 	rest, err := parse(fs, args)
@@ -35,9 +35,9 @@ func checkCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		ls = []tour.Lesson{l}
 	}
-	root, err := lessons.Root()
+	ws, err := openWorkspace("check", stderr)
 	if err != nil {
-		return fmt.Errorf("check reads your exercise code from the tutorial's folder: %v; cd into your copy of the tutorial and try again", err)
+		return err
 	}
 
 	passed := 0
@@ -46,13 +46,12 @@ func checkCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		if all {
 			prefix = fmt.Sprintf("[%d/%d] %s", i+1, len(ls), prefix)
 		}
-		fmt.Fprint(stdout, prefix)
-		res, err := check.Run(ctx, root, l.Exercise())
+		res, err := checkAndRecord(ctx, ws, l, stdout, stderr, prefix)
 		if ctx.Err() != nil {
 			fmt.Fprintln(stdout, "interrupted")
 			return errors.New("interrupted")
 		}
-		report(stdout, l, res, err, *verbose)
+		report(stdout, ws, l, res, err, *verbose)
 		if err == nil && res.Passed {
 			passed++
 		}
@@ -63,11 +62,31 @@ func checkCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if passed < len(ls) {
 		return errFailed
 	}
+	if !all {
+		if next, ok := nextLesson(ls[0]); ok {
+			fmt.Fprintf(stdout, "Next: lesson %s. Edit %s, then run: %s check %02d\n",
+				next.Slug, strings.Join(next.LearnerFiles(ws), " and "), self, next.Number)
+		}
+	}
 	return nil
 }
 
-// report finishes a check's line and explains a failure below it.
-func report(w io.Writer, l tour.Lesson, res check.Result, err error, verbose bool) {
+// nextLesson returns the lesson after l, if there is one.
+func nextLesson(l tour.Lesson) (tour.Lesson, bool) {
+	all := tour.All()
+	for i := range all {
+		if all[i].Slug == l.Slug && i+1 < len(all) {
+			return all[i+1], true
+		}
+	}
+	return tour.Lesson{}, false
+}
+
+// report finishes a check's line and, below it, explains a failure in the
+// learner's terms: what is wrong, the check's own hint, the file to edit
+// and the command to check again, and where the next of the lesson's hints
+// is. It never prints one of the lesson's hints: those are asked for.
+func report(w io.Writer, ws *workspace.Workspace, l tour.Lesson, res check.Result, err error, verbose bool) {
 	took := res.Took.Round(100 * time.Millisecond)
 	switch {
 	case err != nil:
@@ -84,12 +103,23 @@ func report(w io.Writer, l tour.Lesson, res check.Result, err error, verbose boo
 	}
 	fmt.Fprintln(w, indent(msg))
 	if res.Hint != "" {
-		fmt.Fprintln(w, indent("hint: "+res.Hint))
+		fmt.Fprintln(w, indent("hint: "+plainText(res.Hint)))
 	}
 	if verbose && res.Output != "" {
 		fmt.Fprintf(w, "  go test said:\n%s\n", indent(indent(res.Output)))
 	}
-	fmt.Fprintf(w, "  Edit %s/exercise, then run: tutor check %02d\n", l.Dir(), l.Number)
+	fmt.Fprintf(w, "  Edit %s, then run: %s check %02d\n", strings.Join(l.LearnerFiles(ws), " and "), self, l.Number)
+	if !ws.Exists(l.Slug) || len(ws.Missing(l.Slug, l.Starter())) > 0 {
+		fmt.Fprintf(w, "  To start again from the starter: %s reset %02d\n", self, l.Number)
+	}
+	switch hints, seen := len(l.Hints()), hintsSeen(ws, l); {
+	case hints == 0:
+	case seen < hints:
+		fmt.Fprintf(w, "  Stuck? %s hint %02d shows hint %d of %d.\n", self, l.Number, seen+1, hints)
+	default:
+		fmt.Fprintf(w, "  You have read all %d hints (%s hint %02d N shows hint N again); the solution is in %s/solution.\n",
+			hints, self, l.Number, l.Dir())
+	}
 }
 
 func indent(s string) string {

@@ -17,10 +17,6 @@ import (
 	"github.com/bgtasks/tutorial/internal/tour"
 )
 
-// runTimeout bounds a scenario run: each takes well under a second, so one
-// that goes on has hung.
-const runTimeout = time.Minute
-
 // runCmd runs a lesson's scenario and prints its timeline as it happens, or
 // with -serve keeps the lesson's app up until ctx ends.
 func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -48,16 +44,18 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *serve {
 		return serveLesson(ctx, l, *addr, *ready, out, stderr)
 	}
-	limited, cancel := context.WithTimeout(ctx, runTimeout)
+	limited, cancel := context.WithTimeout(ctx, l.Timeout)
 	defer cancel()
-	err = scenario.Run(limited, l.App, l.Steps, func(e scenario.Event) { scenario.WriteText(out, e) })
+	printer := scenario.NewPrinter(out)
+	err = scenario.Run(limited, l.App, l.Steps, printer.Emit)
+	printer.Close()
 	switch {
 	case err == nil:
 		return nil
 	case ctx.Err() != nil:
 		return errors.New("interrupted")
 	case limited.Err() != nil:
-		return fmt.Errorf("run %s: the scenario did not finish within %s: %w", l.Slug, runTimeout, err)
+		return fmt.Errorf("run %s: the scenario did not finish within %s: %w", l.Slug, l.Timeout, err)
 	}
 	return fmt.Errorf("run %s: %w", l.Slug, err)
 }
@@ -66,7 +64,9 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // example requests and the timeline of what curl makes it do. ready, if
 // set, is a file to write the URL to once the app listens.
 func serveLesson(ctx context.Context, l tour.Lesson, addr, ready string, out, stderr io.Writer) error {
-	emit := func(e scenario.Event) { scenario.WriteText(out, e) }
+	printer := scenario.NewPrinter(out)
+	defer printer.Close()
+	emit := printer.Emit
 	if !loopback(addr) {
 		fmt.Fprintf(stderr, "tutor: warning: %s is not a loopback address: other machines can reach this app\n", addr)
 	}

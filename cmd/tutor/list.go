@@ -2,25 +2,21 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"strings"
 	"text/tabwriter"
 
-	"github.com/bgtasks/tutorial/internal/check"
 	"github.com/bgtasks/tutorial/internal/tour"
-	"github.com/bgtasks/tutorial/lessons"
+	"github.com/bgtasks/tutorial/internal/workspace"
 )
 
-// listCmd prints every lesson with what can be known of its exercise
-// without running it: the TODO markers left in its code. With -check it
-// runs the checks too.
-func listCmd(ctx context.Context, args []string, stdout io.Writer) error {
+// listCmd prints every lesson with where its exercise stands, as the record
+// of progress says; with -check it checks each first.
+func listCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
-	runChecks := fs.Bool("check", false, "run each exercise's check (slower)")
+	runChecks := fs.Bool("check", false, "check each exercise first (slower)")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -28,77 +24,79 @@ func listCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := wantArgs(fs, rest, 0, ""); err != nil {
 		return err
 	}
-	root, rootErr := lessons.Root()
-	if rootErr != nil && *runChecks {
-		return fmt.Errorf("list -check: %v", rootErr)
+	ws, wsErr := openWorkspace("list", stderr)
+	if wsErr != nil && *runChecks {
+		return wsErr
 	}
-
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	header := "#\tLESSON\tTITLE\tEXERCISE"
 	if *runChecks {
-		header += "\tCHECK"
-	}
-	fmt.Fprintln(tw, header)
-	for _, l := range tour.All() {
-		status := "?"
-		if rootErr == nil {
-			status = todoStatus(filepath.Join(root, filepath.FromSlash(l.Dir()), "exercise"))
-		}
-		line := fmt.Sprintf("%d\t%s\t%s\t%s", l.Number, l.Slug, l.Title, status)
-		if *runChecks {
-			res, err := check.Run(ctx, root, l.Exercise())
+		for _, l := range tour.All() {
+			_, _ = checkAndRecord(ctx, ws, l, io.Discard, stderr, "")
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			line += "\t" + verdict(res, err)
 		}
-		fmt.Fprintln(tw, line)
+	}
+	var progress workspace.Progress
+	var progressErr error
+	if wsErr == nil {
+		progress, progressErr = ws.Progress()
+	}
+
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "#\tLESSON\tTITLE\tEXERCISE")
+	passed := 0
+	var next *tour.Lesson
+	for _, l := range tour.All() {
+		status := "?"
+		if wsErr == nil {
+			status = describe(ws, l, progress)
+			if ws.State(l.Slug, progress) == workspace.Passed {
+				passed++
+			} else if next == nil {
+				next = &l
+			}
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", l.Number, l.Slug, l.Title, status)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if rootErr != nil {
-		fmt.Fprintf(stdout, "\nExercise status unknown: %v.\n", rootErr)
+	if wsErr != nil {
+		why := errors.Unwrap(wsErr) // the reason, without check's advice
+		if why == nil {
+			why = wsErr
+		}
+		fmt.Fprintf(stdout, "\nExercise status unknown: %v.\n", why)
+		return nil
 	}
+	if progressErr != nil {
+		fmt.Fprintf(stdout, "\n%v.\n", progressErr)
+	}
+	fmt.Fprintf(stdout, "\nYour code is in %s/. %d of %d exercises pass.", ws.Show(), passed, len(tour.All()))
+	if next != nil {
+		fmt.Fprintf(stdout, " Next: %s check %02d", self, next.Number)
+	}
+	fmt.Fprintln(stdout)
 	return nil
 }
 
-// todoStatus counts the TODO markers left in an exercise's code: the
-// starter marks each place to change with one.
-func todoStatus(dir string) string {
-	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
-	if err != nil || len(files) == 0 {
-		return "missing"
-	}
-	n := 0
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
+// describe says in a few words where l's exercise stands.
+func describe(ws *workspace.Workspace, l tour.Lesson, p workspace.Progress) string {
+	r := p[l.Slug]
+	switch ws.State(l.Slug, p) {
+	case workspace.Passed:
+		return "✓ passed"
+	case workspace.Failing:
+		s := "not passing yet"
+		if r.Last.Step != "" {
+			s = "failing at step " + r.Last.Step
 		}
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return "unreadable"
+		if !r.PassedAt.IsZero() {
+			s += " (it passed before)"
 		}
-		n += strings.Count(string(b), "TODO")
+		return s
+	case workspace.Started:
+		return "started, not checked yet"
 	}
-	switch n {
-	case 0:
-		return "no TODO left"
-	case 1:
-		return "1 TODO left"
-	}
-	return fmt.Sprintf("%d TODOs left", n)
-}
-
-// verdict says in a few words how a check went.
-func verdict(res check.Result, err error) string {
-	switch {
-	case err != nil:
-		return "could not run"
-	case res.Passed:
-		return "passes"
-	case res.Step != "":
-		return "fails at step " + res.Step
-	}
-	return "fails"
+	return "not started"
 }

@@ -1,17 +1,25 @@
 // Command tutor serves the bgtasks tutorial as a local site, runs each
-// lesson's app and checks the exercises.
+// lesson's app and checks the learner's exercises. Nobody installs it: from
+// the repository's root, a learner types go run ./cmd/tutor, and every
+// message names the command that way.
 //
-//	tutor [serve] [-addr 127.0.0.1:8080] [-open]   the local site (default command)
-//	tutor list [-check]                            lessons and exercise status
-//	tutor run LESSON                               run the lesson's scenario, print its timeline
-//	tutor run -serve [-addr 127.0.0.1:8081] [-ready FILE] LESSON
-//	                                               keep the lesson's app up for curl
-//	tutor check [-v] LESSON|all                    verify your exercise code
-//	tutor build -o DIR                             write the site as static files
-//	tutor help                                     the usage
+//	go run ./cmd/tutor [serve] [-addr 127.0.0.1:8080] [-open] [-allow-remote-actions]
+//	                                                  the local site (default command)
+//	go run ./cmd/tutor list [-check]                  lessons and where each exercise stands
+//	go run ./cmd/tutor run LESSON                     run the lesson's scenario, print its timeline
+//	go run ./cmd/tutor run -serve [-addr 127.0.0.1:8081] [-ready FILE] LESSON
+//	                                                  keep the lesson's app up for curl
+//	go run ./cmd/tutor check [-v] LESSON|all          verify the learner's exercise code
+//	go run ./cmd/tutor watch [LESSON]                 check again on every save
+//	go run ./cmd/tutor hint LESSON [N]                the next hint, or hint N
+//	go run ./cmd/tutor reset LESSON                   put the starter back in learn/
+//	go run ./cmd/tutor build -o DIR                   write the site as static files
+//	go run ./cmd/tutor help                           the usage
 //
-// LESSON is a number (1, 01), a folder (01-basic) or a name (basic). Exit
-// status: 0 success, 1 a check failed or something went wrong, 2 bad usage.
+// LESSON is a number (1, 01), a folder (01-basic) or a name (basic). The
+// learner's code lives in learn/ (TUTOR_LEARN moves it). Exit status: 0
+// success, 1 a check failed or something went wrong, 2 bad usage; go run
+// turns every non-zero status into 1.
 package main
 
 import (
@@ -27,21 +35,38 @@ import (
 	"time"
 )
 
-const usage = `tutor runs the bgtasks tutorial.
+// self is the tutor as a learner runs it, from the repository's root.
+const self = "go run ./cmd/tutor"
+
+const usage = `tutor runs the bgtasks tutorial. From the repository's root, run it as
+go run ./cmd/tutor COMMAND.
 
 Usage:
-  tutor [serve] [-addr 127.0.0.1:8080] [-open]   serve the lessons as a local site
-  tutor list [-check]                            lessons and the state of each exercise
-  tutor run LESSON                               run a lesson's scenario and print its timeline
-  tutor run -serve [-addr 127.0.0.1:8081] [-ready FILE] LESSON
-                                                 keep the lesson's app up for curl until Ctrl-C;
-                                                 -ready writes its URL to FILE once it listens
-  tutor check [-v] LESSON|all                    check your exercise code
-  tutor build -o DIR                             write the site as static files to DIR
-  tutor help                                     this text
+  go run ./cmd/tutor [serve] [-addr 127.0.0.1:8080] [-open] [-allow-remote-actions]
+                                      serve the lessons as a local site (the default)
+  go run ./cmd/tutor list [-check]    the lessons and where each exercise stands
+  go run ./cmd/tutor run LESSON       run a lesson's scenario and print its timeline
+  go run ./cmd/tutor run -serve [-addr 127.0.0.1:8081] [-ready FILE] LESSON
+                                      keep the lesson's app up for curl until Ctrl-C;
+                                      -ready writes its URL to FILE once it listens
+  go run ./cmd/tutor check [-v] LESSON|all
+                                      check your exercise code
+  go run ./cmd/tutor watch [LESSON]   check again on every save, until Ctrl-C; without
+                                      LESSON, the first exercise not passed, then the next
+  go run ./cmd/tutor hint LESSON [N]  show the lesson's next hint, or hint N
+  go run ./cmd/tutor reset LESSON     put the starter back (your files are kept aside)
+  go run ./cmd/tutor build -o DIR     write the site as static files to DIR
+  go run ./cmd/tutor help             this text
 
 LESSON is a number (1, 01), a folder (01-basic) or a name (basic).
+
+Your code lives in learn/, one folder per lesson (learn/01-basic/exercise.go),
+made from the lesson's starter the first time it is needed. It is a Go module
+of its own: open it in your editor. Set TUTOR_LEARN to keep it elsewhere.
+
 Exit status: 0 success, 1 a check failed or something went wrong, 2 bad usage.
+Under go run every failure exits 1: go run prints "exit status 2" for bad usage
+and exits 1 itself.
 `
 
 // stopGrace is how long the tutor may take to stop after Ctrl-C or SIGTERM.
@@ -84,11 +109,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "serve":
 		err = serveCmd(ctx, rest, stdout, stderr)
 	case "list":
-		err = listCmd(ctx, rest, stdout)
+		err = listCmd(ctx, rest, stdout, stderr)
 	case "run":
 		err = runCmd(ctx, rest, stdout, stderr)
 	case "check":
-		err = checkCmd(ctx, rest, stdout)
+		err = checkCmd(ctx, rest, stdout, stderr)
+	case "watch":
+		err = watchCmd(ctx, rest, stdout, stderr)
+	case "hint":
+		err = hintCmd(rest, stdout, stderr)
+	case "reset":
+		err = resetCmd(rest, stdout, stderr)
 	case "build":
 		err = buildCmd(ctx, rest, stdout)
 	case "help":
@@ -104,7 +135,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "tutor: %s\nRun 'tutor help' for usage.\n", ue.msg)
+		fmt.Fprintf(stderr, "tutor: %s\nRun '%s help' for usage.\n", ue.msg, self)
 		return 2
 	case errors.Is(err, errFailed):
 		return 1

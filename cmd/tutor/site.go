@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"syscall"
 
 	"github.com/bgtasks/tutorial/lessons"
@@ -17,6 +18,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", site.DefaultAddr, "where to listen")
 	open := fs.Bool("open", false, "open the site in a browser")
+	remote := fs.Bool("allow-remote-actions", false, "let other machines press Run and Check (with an -addr they can reach)")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -29,8 +31,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		// The lessons are built in; only checks need the files on disk.
 		fmt.Fprintf(stderr, "tutor: %v: the Check buttons are off\n", err)
 		root = ""
+	} else if ws, err := openWorkspace("serve", stderr); err == nil {
+		fmt.Fprintf(stdout, "Your code goes in %s/, a folder per lesson, made from its starter when you open the lesson.\n", ws.Show())
 	}
-	err = site.Serve(ctx, site.Options{Addr: *addr, Root: root, Open: *open}, stdout)
+	err = site.Serve(ctx, site.Options{Addr: *addr, Root: root, Learn: os.Getenv(learnEnv), Open: *open, AllowRemoteActions: *remote}, stdout)
 	if ctx.Err() != nil && (err == nil || errors.Is(err, context.Canceled)) {
 		return nil // stopped by Ctrl-C, as asked
 	}

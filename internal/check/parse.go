@@ -102,6 +102,9 @@ func (r *report) fill(res *Result) {
 			}
 		}
 		res.Message = what + ":\n" + firstLines(strings.Join(lines, "\n"), 10)
+		if notes := buildNotes(lines); notes != "" {
+			res.Message += "\n" + notes
+		}
 		res.Output = capText(strings.Join(r.build, "\n"))
 	case r.passed && len(r.failed) == 0:
 		res.Passed = true

@@ -226,6 +226,10 @@ func (d *Directive) parseOutput(args string) error {
 	return nil
 }
 
+// maxBlockLines bounds hl= so that a typo such as hl=1-20000000 is an error
+// to read, not twenty million lines to mark.
+const maxBlockLines = 2000
+
 // ParseLines parses a highlight spec such as "2,4-6" into line numbers, in
 // order and without repeats.
 func ParseLines(spec string) ([]int, error) {
@@ -247,6 +251,9 @@ func ParseLines(spec string) ([]int, error) {
 		}
 		if b < a {
 			return nil, fmt.Errorf("bad hl spec %q: range %q runs backwards", spec, part)
+		}
+		if b > maxBlockLines {
+			return nil, fmt.Errorf("bad hl spec %q: line %d is past any block a lesson shows (at most %d lines)", spec, b, maxBlockLines)
 		}
 		for n := a; n <= b; n++ {
 			if !seen[n] {

@@ -254,3 +254,13 @@ func TestParseLines(t *testing.T) {
 		t.Errorf("ParseLines = %v, %v", got, err)
 	}
 }
+
+// A highlighted range past any real block is refused at once, not expanded.
+func TestParseLinesRefusesHugeRanges(t *testing.T) {
+	if _, err := ParseLines("1-20000000"); err == nil || !strings.Contains(err.Error(), "past any block") {
+		t.Fatalf("ParseLines(1-20000000): %v; want an error saying the line is past any block", err)
+	}
+	if lines, err := ParseLines("1999-2000"); err != nil || len(lines) != 2 {
+		t.Fatalf("ParseLines(1999-2000) = %v, %v; want two lines", lines, err)
+	}
+}

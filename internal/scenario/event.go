@@ -17,7 +17,7 @@ const (
 	KindResponse  = "response"  // its response was read in full
 	KindQueued    = "queued"    // a task was queued
 	KindStarted   = "started"   // a task started
-	KindFinished  = "finished"  // a task completed
+	KindCompleted = "completed" // a task ran to its end without error
 	KindFailed    = "failed"    // a task returned an error or panicked
 	KindAbandoned = "abandoned" // a task will never run to its end
 	KindFile      = "file"      // a file the app wrote, read after the run
@@ -40,7 +40,7 @@ type Event struct {
 
 // marks set each kind apart at a glance in a plain-text timeline.
 var marks = map[string]string{
-	KindRequest: "->", KindResponse: "<-", KindQueued: "+ ", KindStarted: "> ", KindFinished: "ok",
+	KindRequest: "->", KindResponse: "<-", KindQueued: "+ ", KindStarted: "> ", KindCompleted: "ok",
 	KindFailed: "!!", KindAbandoned: "xx", KindFile: "[]", KindLog: "  ", KindNote: "# ",
 }
 

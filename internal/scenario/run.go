@@ -9,12 +9,26 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 )
 
+// Timeout bounds one run of a lesson's scenario, for every caller that
+// runs one: each takes well under a second, so one that goes on has hung.
+const Timeout = time.Minute
+
 // maxFileShown caps how much of each written file the timeline shows.
 const maxFileShown = 4 << 10
+
+// Timeouts of the app's server. A client must send a request's headers
+// within readHeaderTimeout and all of it, body included, within
+// readTimeout, so that one sending slowly or not at all cannot hold a
+// handler. They are variables for tests only.
+var (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 10 * time.Second
+)
 
 // Run starts app on a loopback port, runs steps against it, waits for every
 // task to end, shuts the app down and reports the files it wrote. Events go
@@ -85,10 +99,10 @@ func session(ctx context.Context, addr string, app App, emit func(Event), body f
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	s.URL = "http://" + ln.Addr().String()
+	s.URL = "http://" + urlHost(ln.Addr().(*net.TCPAddr))
 
 	err = body(s)
 
@@ -107,6 +121,17 @@ func session(ctx context.Context, addr string, app App, emit func(Event), body f
 		err = errors.Join(err, r.Shutdown(stop))
 	}
 	return errors.Join(err, s.reportFiles())
+}
+
+// urlHost is the host:port by which a client on this machine reaches a
+// server listening on addr. A wildcard address (0.0.0.0, which Go listens
+// on as [::]) is no address to connect to; 127.0.0.1 is one it covers.
+func urlHost(addr *net.TCPAddr) string {
+	ip := addr.IP
+	if ip.IsUnspecified() {
+		ip = net.IPv4(127, 0, 0, 1)
+	}
+	return net.JoinHostPort(ip.String(), strconv.Itoa(addr.Port))
 }
 
 // reportFiles adds every file in s.Dir to the timeline.

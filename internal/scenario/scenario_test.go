@@ -56,13 +56,13 @@ func TestRunRecordsTheTimeline(t *testing.T) {
 		scenario.WriteText(&text, e)
 	}
 	// The task was blocked until the client had read the response.
-	if at["finished write log"] <= at["response POST /notify"] {
-		t.Errorf("the task finished at %v, before the response at %v", at["finished write log"], at["response POST /notify"])
+	if at["completed write log"] <= at["response POST /notify"] {
+		t.Errorf("the task finished at %v, before the response at %v", at["completed write log"], at["response POST /notify"])
 	}
 	got := strings.Join(kinds, "\n")
 	for _, want := range []string{
 		"note one request\nrequest POST /notify",
-		"finished write log\nstarted fail",
+		"completed write log\nstarted fail",
 		"failed fail\nfile log.txt",
 	} {
 		if !strings.Contains(got, want) {
@@ -133,7 +133,7 @@ func TestCallAndSecondRunner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "request req-1,queued task-2:1.0,started task-2:1.0,finished task-2:1.0,response req-1"
+	want := "request req-1,queued task-2:1.0,started task-2:1.0,completed task-2:1.0,response req-1"
 	if got := strings.Join(ids, ","); got != want {
 		t.Fatalf("events %s, want %s", got, want)
 	}

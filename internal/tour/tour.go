@@ -8,6 +8,7 @@ package tour
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/bgtasks/tutorial/internal/check"
 	"github.com/bgtasks/tutorial/internal/scenario"
@@ -17,6 +18,7 @@ import (
 	dependencies "github.com/bgtasks/tutorial/lessons/03-dependencies/check"
 	failures "github.com/bgtasks/tutorial/lessons/04-errors/check"
 	apptests "github.com/bgtasks/tutorial/lessons/05-testing/check"
+	durable "github.com/bgtasks/tutorial/lessons/06-durable/check"
 )
 
 // A Lesson is one lesson of the index with the scenario that runs its app.
@@ -24,6 +26,9 @@ type Lesson struct {
 	lessons.Lesson
 	App   scenario.App
 	Steps scenario.Steps
+	// Timeout bounds a run of the scenario: scenario.Timeout unless the
+	// lesson needs longer.
+	Timeout time.Duration
 }
 
 var scenarios = map[string]Lesson{
@@ -32,6 +37,11 @@ var scenarios = map[string]Lesson{
 	"03-dependencies": {App: dependencies.App, Steps: dependencies.Scenario},
 	"04-errors":       {App: failures.App, Steps: failures.Scenario},
 	"05-testing":      {App: apptests.App, Steps: apptests.Scenario},
+	// The first run builds lesson 06's shop, a program of its own so that
+	// the tutor does not link River and SQLite: on a cold build cache that
+	// takes a minute and a half. The run itself waits out River's rescue
+	// of the jobs a kill interrupted, about 20 s.
+	"06-durable": {App: durable.App, Steps: durable.Scenario, Timeout: 4 * time.Minute},
 }
 
 var all = func() []Lesson {
@@ -42,6 +52,9 @@ var all = func() []Lesson {
 			panic(fmt.Sprintf("tour: lesson %s has no scenario", l.Slug))
 		}
 		t.Lesson = l
+		if t.Timeout == 0 {
+			t.Timeout = scenario.Timeout
+		}
 		ls = append(ls, t)
 	}
 	return ls
@@ -64,12 +77,12 @@ func Find(name string) (Lesson, error) {
 	return Lesson{}, fmt.Errorf("tour: lesson %s has no scenario", strings.TrimSpace(l.Slug))
 }
 
-// Exercise is what the check runner needs to check l's exercise in the
-// repository.
+// Exercise is what the check runner needs to check the course's own copy
+// of l's exercise in the repository: the starter, or with an overlay a
+// solution. The learner's copy is checked by Check.
+//
+// It sets no Hint: the lesson's hints may give the answer away, so a
+// learner asks for them one at a time rather than being shown the first.
 func (l Lesson) Exercise() check.Exercise {
-	ex := check.Exercise{Lesson: l.Slug, Dir: l.Dir() + "/exercise"}
-	if h := l.Hints(); len(h) > 0 {
-		ex.Hint = h[0]
-	}
-	return ex
+	return check.Exercise{Lesson: l.Slug, Dir: l.Dir() + "/exercise", Race: l.Race}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bgtasks/tutorial/bgtasks"
+	"github.com/bgtasks/tutorial/lessons/internal/httpjson"
 )
 
 // A SendFunc delivers a notification, as a mail or push client would.
@@ -38,10 +39,17 @@ func SimulatedSend(ctx context.Context, to, message string) error {
 // dir and deliver with send (SimulatedSend if send is nil).
 //
 // Serve it through a Runner's Middleware, which gives each request its task
-// queue:
+// queue, on a server that bounds how long reading a request may take, so
+// that a client sending slowly, or never, cannot hold a handler:
 //
 //	runner := bgtasks.New()
-//	http.ListenAndServe(addr, runner.Middleware(basic.NewApp(dir, nil)))
+//	srv := &http.Server{
+//		Addr:              addr,
+//		Handler:           runner.Middleware(basic.NewApp(dir, nil)),
+//		ReadHeaderTimeout: 5 * time.Second,  // the request's headers
+//		ReadTimeout:       10 * time.Second, // all of it, body included
+//	}
+//	srv.ListenAndServe()
 func NewApp(dir string, send SendFunc) http.Handler {
 	if send == nil {
 		send = SimulatedSend
@@ -62,19 +70,19 @@ type notifier struct {
 func (n *notifier) sendNotification(w http.ResponseWriter, r *http.Request) {
 	email, err := parseEmail(r.PathValue("email"))
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err)
+		httpjson.Error(w, http.StatusBadRequest, err)
 		return
 	}
 	var in struct {
 		Message string `json:"message"`
 	}
 	if status, err := decodeJSON(w, r, &in); err != nil {
-		writeError(w, status, err)
+		httpjson.Error(w, status, err)
 		return
 	}
 	message, err := parseMessage(in.Message)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err)
+		httpjson.Error(w, http.StatusBadRequest, err)
 		return
 	}
 
@@ -89,7 +97,7 @@ func (n *notifier) sendNotification(w http.ResponseWriter, r *http.Request) {
 		return n.appendLine("email sent to " + email)
 	})
 
-	writeJSON(w, http.StatusAccepted, map[string]string{"message": "Notification sent in the background"})
+	httpjson.Write(w, http.StatusAccepted, map[string]string{"message": "Notification sent in the background"})
 }
 
 // appendLine adds one line to log.txt.

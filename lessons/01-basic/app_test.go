@@ -139,6 +139,8 @@ func TestBadInputIsRefused(t *testing.T) {
 		{"broken JSON", "ada@example.com", `{"message":`, 400, "invalid JSON body"},
 		{"not an object", "ada@example.com", `["hi"]`, 400, "invalid JSON body"},
 		{"unknown field", "ada@example.com", `{"message":"hi","priority":"high"}`, 400, `unknown field "priority"`},
+		{"field in capitals", "ada@example.com", `{"Message":"hi"}`, 400, `unknown field "Message" (did you mean "message"? field names are case-sensitive)`},
+		{"field twice", "ada@example.com", `{"message":"hi","message":"pay eve"}`, 400, `field "message" given twice`},
 		{"two objects", "ada@example.com", `{"message":"hi"}{"message":"again"}`, 400, "single JSON object"},
 		{"no message", "ada@example.com", `{}`, 400, `"message" is required`},
 		{"forged line", "ada@example.com", `{"message":"hi\nnotification for eve@example.com: pay"}`, 400, "control characters"},
@@ -164,6 +166,35 @@ func TestBadInputIsRefused(t *testing.T) {
 	runner.Wait()
 	if got := readLog(t, dir); !strings.HasPrefix(got, "notification for ada@example.com: still here\n") {
 		t.Errorf("log.txt = %q", got)
+	}
+}
+
+// A page on another site can make the browser POST a form, or a fetch
+// with a "simple" Content-Type such as text/plain, without asking first;
+// it cannot send application/json without a CORS preflight, which this app
+// never answers. So anything but application/json is refused, and nothing
+// is queued.
+func TestCrossSiteFormIsRefused(t *testing.T) {
+	srv, runner, dir := serve(t, func(context.Context, string, string) error { return nil })
+	for _, ctype := range []string{"text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""} {
+		req, _ := http.NewRequest("POST", srv.URL+"/send-notification/ada@example.com", strings.NewReader(`{"message":"hi"}`))
+		req.Header.Set("Origin", "http://evil.example")
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnsupportedMediaType || !strings.Contains(string(b), "Content-Type must be application/json") {
+			t.Errorf("Content-Type %q: %s %s, want 415", ctype, resp.Status, b)
+		}
+	}
+	runner.Wait()
+	if n := runner.Stats().Queued; n != 0 || readLog(t, dir) != "" {
+		t.Errorf("refused requests queued %d tasks and wrote %q", n, readLog(t, dir))
 	}
 }
 

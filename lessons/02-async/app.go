@@ -5,17 +5,16 @@ package async
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/mail"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/bgtasks/tutorial/bgtasks"
+	"github.com/bgtasks/tutorial/lessons/internal/httpjson"
 )
 
 // maxBody caps a registration's size: a name and an address need far less.
@@ -41,7 +40,7 @@ type registration struct {
 func handleRegister(w http.ResponseWriter, r *http.Request, mailer Mailer) {
 	reg, status, err := decodeRegistration(w, r)
 	if err != nil {
-		writeJSON(w, status, map[string]string{"error": err.Error()})
+		httpjson.Error(w, status, err)
 		return
 	}
 	msg := Message{
@@ -52,24 +51,15 @@ func handleRegister(w http.ResponseWriter, r *http.Request, mailer Mailer) {
 	bgtasks.From(r.Context()).Add("welcome mail to "+reg.Email, func(ctx context.Context) error {
 		return mailer.Send(ctx, msg)
 	})
-	writeJSON(w, http.StatusCreated, map[string]string{"email": reg.Email, "status": "registered"})
+	httpjson.Write(w, http.StatusCreated, map[string]string{"email": reg.Email, "status": "registered"})
 }
 
 // decodeRegistration reads and checks the body, and says which status a
 // bad one deserves.
 func decodeRegistration(w http.ResponseWriter, r *http.Request) (registration, int, error) {
 	var reg registration
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&reg); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return reg, http.StatusRequestEntityTooLarge, fmt.Errorf("body larger than %d bytes", maxBody)
-		}
-		return reg, http.StatusBadRequest, fmt.Errorf("invalid JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
-	}
-	if dec.More() {
-		return reg, http.StatusBadRequest, errors.New("invalid JSON: more than one value")
+	if status, err := httpjson.Decode(w, r, &reg, maxBody); err != nil {
+		return reg, status, err
 	}
 	if a, err := mail.ParseAddress(reg.Email); err != nil || a.Address != reg.Email || a.Name != "" {
 		return reg, http.StatusBadRequest, fmt.Errorf("email %q is not an address such as ada@example.com", reg.Email)
@@ -83,21 +73,6 @@ func decodeRegistration(w http.ResponseWriter, r *http.Request) (registration, i
 		return reg, http.StatusBadRequest, errors.New("name must not contain control characters")
 	}
 	return reg, 0, nil
-}
-
-// writeJSON sends v with its length set: the runner's middleware flushes
-// the response before the tasks start, and a response of known length goes
-// out in one write, where one without is sent in chunks.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
-	}
-	b = append(b, '\n')
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(status)
-	_, _ = w.Write(b) // a client that has gone cannot be told
 }
 
 // Latency is how long the lesson's mail server takes over each message, so

@@ -158,8 +158,10 @@ func TestBadRegistrationsAreRefused(t *testing.T) {
 		{"no name", `{"email":"bob@example.com","name":"  "}`, 400, "name must have"},
 		{"header injection", `{"email":"bob@example.com","name":"Bob\r\nBcc: all@example.com"}`, 400, "control characters"},
 		{"not JSON", `email=bob@example.com`, 400, "invalid JSON"},
-		{"two values", `{"email":"bob@example.com","name":"Bob"}{}`, 400, "more than one value"},
-		{"too large", `{"email":"bob@example.com","name":"` + strings.Repeat("b", 5000) + `"}`, 413, "body larger than 4096 bytes"},
+		{"two values", `{"email":"bob@example.com","name":"Bob"}{}`, 400, "single JSON object"},
+		{"too large", `{"email":"bob@example.com","name":"` + strings.Repeat("b", 5000) + `"}`, 413, "body is larger than 4096 bytes"},
+		{"field in capitals", `{"Email":"bob@example.com","name":"Bob"}`, 400, `unknown field \"Email\" (did you mean \"email\"? field names are case-sensitive)`},
+		{"field twice", `{"email":"bob@example.com","name":"Bob","name":"Eve"}`, 400, `field \"name\" given twice`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			status, body := post(t, srv.URL, tc.body)
@@ -226,7 +228,7 @@ func serve(t *testing.T, h http.Handler) (*http.Server, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := &http.Server{Handler: h}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	t.Cleanup(func() {
@@ -362,5 +364,36 @@ func TestMailerHonoursContext(t *testing.T) {
 	// A context that has already ended stops Send before it dials.
 	if err := mailer.Send(ctx, async.Message{To: "ada@example.com"}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Send with a cancelled context: %v", err)
+	}
+}
+
+// A page on another site can make the browser POST a form, or a fetch with
+// a "simple" Content-Type such as text/plain, without asking first; it
+// cannot send application/json without a CORS preflight, which this app
+// never answers. So anything but application/json is refused, and no mail
+// is queued.
+func TestCrossSiteFormIsRefused(t *testing.T) {
+	_, mailer := startMail(t, async.MailServerConfig{})
+	runner := bgtasks.New()
+	srv := httptest.NewServer(async.NewApp(runner, mailer))
+	defer srv.Close()
+	for _, ctype := range []string{"text/plain", "application/x-www-form-urlencoded", ""} {
+		req, _ := http.NewRequest("POST", srv.URL+"/register", strings.NewReader(`{"email":"bob@example.com","name":"Bob"}`))
+		req.Header.Set("Origin", "http://evil.example")
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnsupportedMediaType || !strings.Contains(string(b), "Content-Type must be application/json") {
+			t.Errorf("Content-Type %q: %s %s, want 415", ctype, resp.Status, b)
+		}
+	}
+	if q := runner.Stats().Queued; q != 0 {
+		t.Errorf("%d tasks queued by refused requests", q)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/bgtasks/tutorial/bgtasks"
+	"github.com/bgtasks/tutorial/lessons/internal/httpjson"
 )
 
 // NewApp returns the shop's HTTP side. POST /orders places an order with
@@ -40,28 +41,32 @@ type app struct {
 	requests atomic.Int64
 }
 
+// maxBody caps a request's JSON: anything queued is held in memory until its
+// task runs, so the app decides how much it accepts.
+const maxBody = 4 << 10
+
 // placeOrder is the HTTP side of Shop.PlaceOrder: it decodes the request,
 // calls the use case, queues a task for each event it returns, and answers.
 func (a *app) placeOrder(w http.ResponseWriter, r *http.Request) {
 	var in OrderInput
-	if status, err := decodeJSON(w, r, &in); err != nil {
-		writeError(w, status, err)
+	if status, err := httpjson.Decode(w, r, &in, maxBody); err != nil {
+		httpjson.Error(w, status, err)
 		return
 	}
 	if err := a.trackReferral(r); err != nil {
-		writeError(w, http.StatusBadRequest, err)
+		httpjson.Error(w, http.StatusBadRequest, err)
 		return
 	}
 	order, events, err := a.shop.PlaceOrder(in)
 	if err != nil {
-		writeError(w, statusOf(err), err)
+		httpjson.Error(w, statusOf(err), err)
 		return
 	}
 	tasks := bgtasks.From(r.Context())
 	for _, e := range events {
 		tasks.Add(a.taskFor(e))
 	}
-	writeJSON(w, http.StatusCreated, order)
+	httpjson.Write(w, http.StatusCreated, order)
 }
 
 // taskFor says how the app acts on one of the shop's events.

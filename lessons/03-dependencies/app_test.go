@@ -233,6 +233,8 @@ func TestRefusedRequestsQueueOnlyTheAudit(t *testing.T) {
 		{"unknown item", "/orders", `{"email":"ada@example.com","item":"lamp","quantity":1}`, 404, "no such item"},
 		{"out of stock", "/orders", `{"email":"ada@example.com","item":"book","quantity":4}`, 409, "3 book left"},
 		{"unknown field", "/orders", `{"email":"ada@example.com","item":"book","quantity":1,"coupon":"FREE"}`, 400, `unknown field "coupon"`},
+		{"field in capitals", "/orders", `{"email":"ada@example.com","item":"book","Quantity":1}`, 400, `unknown field "Quantity" (did you mean "quantity"? field names are case-sensitive)`},
+		{"field twice", "/orders", `{"email":"ada@example.com","item":"book","quantity":1,"quantity":3}`, 400, `field "quantity" given twice`},
 		{"quantity as text", "/orders", `{"email":"ada@example.com","item":"book","quantity":"two"}`, 400, "invalid JSON body"},
 		{"broken JSON", "/orders", `{"email":`, 400, "invalid JSON body"},
 		{"oversized body", "/orders", `{"email":"` + strings.Repeat("a", maxBody) + `@example.com"}`, 413, "larger than"},
@@ -373,4 +375,43 @@ func TestSimulatedSend(t *testing.T) {
 			t.Errorf("cancelled after %v: %v; want a deadline error after %v", time.Since(start), err, SendDelay/2)
 		}
 	})
+}
+
+// A page on another site can make the browser POST a form, or a fetch with
+// a "simple" Content-Type such as text/plain, without asking first; it
+// cannot send application/json without a CORS preflight, which this app
+// never answers. So anything but application/json is refused, and no
+// order is placed.
+func TestCrossSiteFormIsRefused(t *testing.T) {
+	srv, runner, rec, dir := serve(t)
+	for _, ctype := range []string{"text/plain", "application/x-www-form-urlencoded", ""} {
+		req, _ := http.NewRequest("POST", srv.URL+"/orders", strings.NewReader(`{"email":"ada@example.com","item":"book","quantity":1}`))
+		req.Header.Set("Origin", "http://evil.example")
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var reply map[string]any
+		json.NewDecoder(resp.Body).Decode(&reply)
+		resp.Body.Close()
+		if msg, _ := reply["error"].(string); resp.StatusCode != http.StatusUnsupportedMediaType || msg != "Content-Type must be application/json" {
+			t.Errorf("Content-Type %q: %d %v, want 415", ctype, resp.StatusCode, reply)
+		}
+	}
+	runner.Wait()
+	for _, name := range rec.names(bgtasks.Queued) {
+		if !strings.HasSuffix(name, "/0 audit") {
+			t.Errorf("a refused request queued %s", name)
+		}
+	}
+	if got := readFile(t, dir, "log.txt"); got != "" {
+		t.Errorf("log.txt = %q, want nothing done", got)
+	}
+	// No stock was taken: all three books can still be ordered.
+	if status, reply := post(t, srv, "/orders", `{"email":"ada@example.com","item":"book","quantity":3}`); status != http.StatusCreated {
+		t.Errorf("after the refusals: %d %v", status, reply)
+	}
 }

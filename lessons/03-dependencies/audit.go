@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/bgtasks/tutorial/bgtasks"
+	"github.com/bgtasks/tutorial/lessons/internal/httpjson"
 )
 
 // audited records every request to next in audit.log, once the response has
@@ -32,7 +33,7 @@ func (a *app) leakyAudited(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f, err := a.audit.open()
 		if err != nil {
-			writeError(w, http.StatusInternalServerError, errors.New("audit log unavailable"))
+			httpjson.Error(w, http.StatusInternalServerError, errors.New("audit log unavailable"))
 			return
 		}
 		defer f.Close()

@@ -125,10 +125,10 @@ func TestTaskFailuresStayOnTheServer(t *testing.T) {
 	// Every task ran, in order, whatever the one before it did.
 	want := []string{
 		"queued charge card", "queued sync to CRM", "queued update stats", "queued send receipt",
-		"started charge card", "finished charge card",
+		"started charge card", "completed charge card",
 		"started sync to CRM", "failed sync to CRM",
 		"started update stats", "failed update stats",
-		"started send receipt", "finished send receipt",
+		"started send receipt", "completed send receipt",
 	}
 	if got := a.settledEvents(); !slices.Equal(got, want) {
 		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -181,7 +181,7 @@ func TestHandlerErrorStatusStillRunsTasks(t *testing.T) {
 	a.mustPost(t, "/payments/7", http.StatusBadGateway, `{"error":"payment provider unavailable"}`)
 	a.runner.Wait()
 
-	if got, want := a.settledEvents(), []string{"queued audit payment attempt", "started audit payment attempt", "finished audit payment attempt"}; !slices.Equal(got, want) {
+	if got, want := a.settledEvents(), []string{"queued audit payment attempt", "started audit payment attempt", "completed audit payment attempt"}; !slices.Equal(got, want) {
 		t.Errorf("events %v, want %v", got, want)
 	}
 	if n := len(a.logs.records(t, "payment attempt audited")); n != 1 {
@@ -235,11 +235,11 @@ func TestOrderAnswersBeforeSlowTasks(t *testing.T) {
 		start := time.Now()
 		var (
 			mu    sync.Mutex
-			ended []string // "finished charge card at 60ms", in order
+			ended []string // "completed charge card at 60ms", in order
 		)
 		done := make(chan struct{})
 		runner := bgtasks.New(bgtasks.WithLogger(slog.New(slog.DiscardHandler)), bgtasks.WithObserver(func(e bgtasks.Event) {
-			if e.Kind != bgtasks.Finished && e.Kind != bgtasks.Failed {
+			if e.Kind != bgtasks.Completed && e.Kind != bgtasks.Failed {
 				return
 			}
 			mu.Lock()
@@ -261,10 +261,10 @@ func TestOrderAnswersBeforeSlowTasks(t *testing.T) {
 
 		d := failures.NetworkDelay
 		want := []string{
-			fmt.Sprintf("finished charge card at %v", d),
+			fmt.Sprintf("completed charge card at %v", d),
 			fmt.Sprintf("failed sync to CRM at %v", d),
 			fmt.Sprintf("failed update stats at %v", d),
-			fmt.Sprintf("finished send receipt at %v", 2*d),
+			fmt.Sprintf("completed send receipt at %v", 2*d),
 		}
 		mu.Lock()
 		defer mu.Unlock()

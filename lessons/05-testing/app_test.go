@@ -38,6 +38,7 @@ func TestNotificationInProcess(t *testing.T) {
 
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest("POST", "/send-notification/ada@example.com", strings.NewReader(notifyBody))
+	req.Header.Set("Content-Type", "application/json")
 	app.ServeHTTP(rec, req)
 
 	if rec.Code != http.StatusAccepted {
@@ -57,6 +58,7 @@ func TestNotificationInProcess(t *testing.T) {
 // has ended, and only then does the test look.
 func TestNotificationOverLoopback(t *testing.T) {
 	dir := t.TempDir()
+	// region loopback
 	runner := bgtasks.New()
 	srv := httptest.NewServer(runner.Middleware(basic.NewApp(dir, nil)))
 	defer srv.Close()
@@ -73,6 +75,7 @@ func TestNotificationOverLoopback(t *testing.T) {
 	}
 
 	runner.Wait()
+	// endregion loopback
 
 	got, err := os.ReadFile(filepath.Join(dir, "log.txt"))
 	if err != nil {
@@ -83,11 +86,12 @@ func TestNotificationOverLoopback(t *testing.T) {
 	}
 }
 
-// TestSynchronousDoesNotHoldTheResponse shows why the in-process call
-// matters: over a real connection, even a Synchronous runner lets the client
-// read the whole response before the tasks end, because the middleware
-// flushes it first. The mail here is held until the test has looked.
-func TestSynchronousDoesNotHoldTheResponse(t *testing.T) {
+// TestFlushedResponseBeatsSynchronousTasks shows why Synchronous mode
+// pairs with an in-process call. Over a real connection the client reads the
+// response as soon as its bytes arrive; a handler that flushes them (to
+// stream, say) hands the client everything while the request's tasks still
+// run, Synchronous or not. The mail here is held until the test has looked.
+func TestFlushedResponseBeatsSynchronousTasks(t *testing.T) {
 	dir := t.TempDir()
 	release := make(chan struct{})
 	holdMail := func(ctx context.Context, to, message string) error {
@@ -98,10 +102,14 @@ func TestSynchronousDoesNotHoldTheResponse(t *testing.T) {
 			return ctx.Err()
 		}
 	}
-	var once sync.Once
-	let := func() { once.Do(func() { close(release) }) }
+	let := sync.OnceFunc(func() { close(release) })
+	app := basic.NewApp(dir, holdMail)
+	flushing := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		app.ServeHTTP(w, r)
+		_ = http.NewResponseController(w).Flush()
+	})
 	runner := bgtasks.New(bgtasks.Synchronous())
-	srv := httptest.NewServer(runner.Middleware(basic.NewApp(dir, holdMail)))
+	srv := httptest.NewServer(runner.Middleware(flushing))
 	defer srv.Close()
 	defer let() // before Close, which waits for the held handler
 
@@ -116,15 +124,13 @@ func TestSynchronousDoesNotHoldTheResponse(t *testing.T) {
 		t.Fatalf("status %d %s (%v), want 202 and the whole body while the mail is held", resp.StatusCode, body, err)
 	}
 	// The client has everything; the "send email" task is still running.
-	got, _ := os.ReadFile(filepath.Join(dir, "log.txt"))
-	if strings.Contains(string(got), "email sent") {
+	if got, _ := os.ReadFile(filepath.Join(dir, "log.txt")); strings.Contains(string(got), "email sent") {
 		t.Fatalf("log.txt holds %q before the mail was released", got)
 	}
 
 	let()
 	runner.Wait()
-	got, _ = os.ReadFile(filepath.Join(dir, "log.txt"))
-	if string(got) != wantLog {
+	if got, _ := os.ReadFile(filepath.Join(dir, "log.txt")); string(got) != wantLog {
 		t.Errorf("after Wait, log.txt holds %q, want %q", got, wantLog)
 	}
 }
@@ -140,7 +146,9 @@ func TestNotificationAppRefusesBadInput(t *testing.T) {
 		{"/send-notification/ada@example.com", strings.Repeat("x", 10<<10)},
 	} {
 		rec := httptest.NewRecorder()
-		app.ServeHTTP(rec, httptest.NewRequest("POST", tc.path, strings.NewReader(tc.body)))
+		req := httptest.NewRequest("POST", tc.path, strings.NewReader(tc.body))
+		req.Header.Set("Content-Type", "application/json")
+		app.ServeHTTP(rec, req)
 		if rec.Code < 400 || rec.Code > 499 || !strings.Contains(rec.Body.String(), `"error"`) {
 			t.Errorf("POST %s %.20q: %d %s, want a 4xx JSON error", tc.path, tc.body, rec.Code, rec.Body)
 		}

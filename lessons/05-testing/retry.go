@@ -67,8 +67,3 @@ func Retry(ctx context.Context, tries int, delay time.Duration, try func(context
 	}
 	return fmt.Errorf("gave up after %d tries: %w", tries, err)
 }
-
-// NewApp builds an app for a test: a handler served through r's
-// middleware, that keeps its files in dir. The test chooses the Runner, so
-// it chooses synchronous or asynchronous mode.
-type NewApp func(r *bgtasks.Runner, dir string) http.Handler

@@ -60,6 +60,7 @@ func TestRetryBacksOff(t *testing.T) {
 			t.Fatalf("status %d, want 202", rec.Code)
 		}
 
+		// region clock
 		// Wait until the task is blocked: it has tried once and sleeps.
 		synctest.Wait()
 		if got := sender.Calls(); len(got) != 1 {
@@ -78,6 +79,7 @@ func TestRetryBacksOff(t *testing.T) {
 		if got := sender.Calls(); !slices.Equal(got, want) {
 			t.Errorf("tries at %v, want %v", got, want)
 		}
+		// endregion clock
 		if s := runner.Stats(); s.Completed != 1 {
 			t.Errorf("stats %+v, want one completed task", s)
 		}

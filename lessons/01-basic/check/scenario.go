@@ -31,6 +31,7 @@ func Scenario(ctx context.Context, s *scenario.Session) error {
 	if resp.Status != http.StatusAccepted {
 		return fmt.Errorf("POST /send-notification: got status %d, want %d", resp.Status, http.StatusAccepted)
 	}
+	s.Note("the client has its 202; the mail takes %s more", basic.SendDelay)
 	if err := s.Wait(ctx); err != nil {
 		return err
 	}

@@ -87,14 +87,14 @@ func TestScenarioTimeline(t *testing.T) {
 		t.Errorf("queued, then the response: got %q, want %q", got, want)
 	}
 	// One at a time, in the order added.
-	if got, want := good.of("started", "finished", "failed"), []string{
-		"started write log", "finished write log", "started send email", "finished send email",
+	if got, want := good.of("started", "completed", "failed"), []string{
+		"started write log", "completed write log", "started send email", "completed send email",
 	}; !slices.Equal(got, want) {
 		t.Errorf("tasks ran %q, want %q", got, want)
 	}
 	// The client has its answer while the mail is still being sent.
 	resp := slices.Index(good.lines, "response POST /send-notification/ada@example.com")
-	if sent := slices.Index(good.lines, "finished send email"); resp > sent {
+	if sent := slices.Index(good.lines, "completed send email"); resp > sent {
 		t.Errorf("the response came after the mail was sent:\n%s", strings.Join(good.lines, "\n"))
 	}
 

@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"reflect"
+	"runtime"
 	"slices"
+	"strings"
 	"testing/synctest"
 	"time"
 )
@@ -14,6 +18,23 @@ import (
 // cancelled.
 type DigestFunc func(ctx context.Context, recipients []string, every time.Duration, send func(ctx context.Context, to string) error) error
 
+const every = time.Second
+
+var recipients = []string{"ada@example.com", "grace@example.com", "alan@example.com", "edsger@example.com", "barbara@example.com"}
+
+// cancelAt is when step 3 cancels the digest: halfway through the pause
+// after the third send, give or take a prime number of nanoseconds, so that
+// a loop that sleeps a little and looks at ctx.Err() never happens to wake
+// at that very instant and pass for one that honours ctx.Done().
+const cancelAt = 2*every + 500_000_003*time.Nanosecond
+
+// errRelay is what send returns when step 2 makes it fail.
+var errRelay = errors.New("relay: 554 message rejected")
+
+// callerKey marks the caller's context, as a request ID would: send must
+// be handed that context, or one made from it.
+type callerKey struct{}
+
 // Exercise checks a SendDigest. It sleeps on a fake clock, so it must run
 // inside a testing/synctest bubble:
 //
@@ -22,32 +43,74 @@ type DigestFunc func(ctx context.Context, recipients []string, every time.Durati
 //			t.Fatal(err)
 //		}
 //	})
+//
+// The error's first line is "step N/4: what is wrong"; its last line may be
+// "hint: where to look".
 func Exercise(sendDigest DigestFunc) error {
-	const every = time.Second
-	recipients := []string{"ada@example.com", "grace@example.com", "alan@example.com", "edsger@example.com", "barbara@example.com"}
+	for _, step := range []func(DigestFunc) error{paces, stopsAtFailure, stopsWhenCancelled, sendsNothingWhenCancelled} {
+		if err := step(sendDigest); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
-	// Step 1: with a context nobody cancels, everyone gets the digest, in
-	// order, at the promised pace.
+// Step 1: with a context nobody cancels, everyone gets the digest, in
+// order, at the promised pace, through the caller's context.
+func paces(sendDigest DigestFunc) error {
+	ctx := context.WithValue(context.Background(), callerKey{}, "digest-1")
 	var sent []string
+	lostValues := false
 	start := time.Now()
-	err := sendDigest(context.Background(), recipients, every, func(ctx context.Context, to string) error {
+	err := sendDigest(ctx, recipients, every, func(ctx context.Context, to string) error {
 		sent = append(sent, to)
+		lostValues = lostValues || ctx.Value(callerKey{}) == nil
 		return nil
 	})
-	took := time.Since(start)
+	took, want := time.Since(start), time.Duration(len(recipients)-1)*every
 	switch {
 	case err != nil:
-		return fmt.Errorf("step 1/3: SendDigest returned %v, with nothing cancelled and every send succeeding\nhint: return nil once every recipient has been sent the digest", err)
+		return fmt.Errorf("step 1/4: SendDigest returned %q, with nothing cancelled and every send succeeding\n"+
+			"hint: an error means something went wrong; here nothing did", err)
 	case !slices.Equal(sent, recipients):
-		return fmt.Errorf("step 1/3: SendDigest sent to %v, want every recipient once, in order: %v", sent, recipients)
-	case took != time.Duration(len(recipients)-1)*every:
-		return fmt.Errorf("step 1/3: sending to %d recipients %s apart took %s, want %s: pause between two sends, not before the first or after the last",
-			len(recipients), every, took, time.Duration(len(recipients)-1)*every)
+		return fmt.Errorf("step 1/4: SendDigest sent to %v, want every recipient once, in order: %v\n"+
+			"hint: keep the starter's loop over the recipients", sent, recipients)
+	case took != want:
+		return fmt.Errorf("step 1/4: sending to %d recipients %s apart took %s, want %s\n"+
+			"hint: pause between two sends, not before the first or after the last",
+			len(recipients), every, took, want)
+	case lostValues:
+		return errors.New("step 1/4: SendDigest handed send a context without the caller's values, such as its request ID: a fresh context.Background()?\n" +
+			"hint: pass on the context SendDigest was given: it carries the caller's values and its cancellation")
 	}
+	return nil
+}
 
-	// Step 2: cancelled halfway through its pause after the third send,
-	// SendDigest returns at once with the context's error.
-	sent = nil
+// Step 2: when send fails, SendDigest returns its error and sends no more.
+func stopsAtFailure(sendDigest DigestFunc) error {
+	var sent []string
+	err := sendDigest(context.Background(), recipients, every, func(ctx context.Context, to string) error {
+		sent = append(sent, to)
+		if len(sent) == 3 {
+			return errRelay
+		}
+		return nil
+	})
+	switch {
+	case len(sent) > 3:
+		return fmt.Errorf("step 2/4: send failed for the third recipient, and SendDigest went on to send to %d more\n"+
+			"hint: the first failure ends the digest, as the doc comment says", len(sent)-3)
+	case !errors.Is(err, errRelay):
+		return fmt.Errorf("step 2/4: send failed for the third recipient with %q, and SendDigest returned %v\n"+
+			"hint: the caller needs send's error to know the digest did not go out: give it back", errRelay, describe(err))
+	}
+	return nil
+}
+
+// Step 3: cancelled during its pause after the third send, SendDigest
+// returns the context's error at once, and leaves nothing running.
+func stopsWhenCancelled(sendDigest DigestFunc) error {
+	var sent []string
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
@@ -57,32 +120,99 @@ func Exercise(sendDigest DigestFunc) error {
 			return nil
 		})
 	}()
-	time.Sleep(2*every + every/2)
+	time.Sleep(cancelAt)
 	cancel()
-	// Wait returns once every goroutine of the bubble is blocked: if
-	// SendDigest is still sleeping, it has ignored the cancellation.
+	// Wait returns once every other goroutine of the bubble is blocked: if
+	// SendDigest is still there, it is waiting out its pause.
 	synctest.Wait()
+	var err error
 	select {
 	case err = <-done:
 	default:
 		<-done // let it finish, on the fake clock, before the bubble ends
-		return fmt.Errorf("step 2/3: SendDigest went on after its context was cancelled; it sent to %d recipients in all\nhint: wait with select on ctx.Done() and time.After(every), instead of time.Sleep(every)", len(sent))
+		return fmt.Errorf("step 3/4: SendDigest went on waiting after its context was cancelled; it sent to %s in all\n"+
+			"hint: a pause that must end early waits for two things at once: the time, and the context's Done channel", count(len(sent)))
 	}
 	switch {
 	case !errors.Is(err, context.Canceled):
-		return fmt.Errorf("step 2/3: cancelled, SendDigest returned %v, want the context's error (context.Canceled)\nhint: return ctx.Err() when ctx.Done() is closed", err)
+		return fmt.Errorf("step 3/4: cancelled, SendDigest returned %s, want the context's error (context.Canceled)\n"+
+			"hint: the context itself says why it ended: its Err method", describe(err))
 	case len(sent) != 3:
-		return fmt.Errorf("step 2/3: cancelled after 3 sends, SendDigest sent to %d recipients", len(sent))
+		return fmt.Errorf("step 3/4: cancelled during the pause after the third send, SendDigest sent to %s in all\n"+
+			"hint: once the context has ended, nothing more is sent", count(len(sent)))
 	}
+	synctest.Wait() // let whatever SendDigest started run as far as it can
+	if leaked := goroutinesOf(sendDigest); len(leaked) > 0 {
+		// The bubble ends only once they have: let the fake clock run on
+		// until they are done.
+		for range 100 {
+			if len(goroutinesOf(sendDigest)) == 0 {
+				break
+			}
+			time.Sleep(every)
+			synctest.Wait()
+		}
+		return fmt.Errorf("step 3/4: SendDigest returned, but left behind a goroutine of its own that is still waiting out the pause: %s\n"+
+			"hint: the context's Done channel is already a channel to wait on, beside the timer's: no goroutine is needed", leaked[0])
+	}
+	return nil
+}
 
-	// Step 3: a digest whose context has already ended sends nothing.
-	sent = nil
-	err = sendDigest(ctx, recipients, every, func(ctx context.Context, to string) error {
+// Step 4: a digest whose context has already ended sends nothing.
+func sendsNothingWhenCancelled(sendDigest DigestFunc) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var sent []string
+	err := sendDigest(ctx, recipients, every, func(ctx context.Context, to string) error {
 		sent = append(sent, to)
 		return nil
 	})
 	if len(sent) > 0 || !errors.Is(err, context.Canceled) {
-		return fmt.Errorf("step 3/3: with a context cancelled before it began, SendDigest sent to %d recipients and returned %v; want no sends and context.Canceled\nhint: check ctx.Err() before each send, not only while waiting", len(sent), err)
+		return fmt.Errorf("step 4/4: with a context cancelled before it began, SendDigest sent to %s and returned %s; want no sends and context.Canceled\n"+
+			"hint: the context may end while send runs, or before the first: look at it before each send, not only while waiting", count(len(sent)), describe(err))
 	}
 	return nil
+}
+
+// goroutinesOf describes the goroutines, other than the caller's, that run
+// code of fn's package, each by its innermost function of that package and
+// where it is, such as "exercise.SendDigest.func1 (exercise.go:22)". The
+// test that runs the check is of that package too, and is left out.
+func goroutinesOf(fn any) []string {
+	name := runtime.FuncForPC(reflect.ValueOf(fn).Pointer()).Name() // path/to/pkg.Func
+	slash := strings.LastIndex(name, "/") + 1
+	pkg := name[:slash] + strings.SplitN(name[slash:], ".", 2)[0] + "."
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	var out []string
+	for _, g := range strings.Split(string(buf), "\n\n")[1:] { // the first is the caller's
+		lines := strings.Split(g, "\n")
+		for i, line := range lines {
+			f, ok := strings.CutPrefix(line, pkg)
+			if !ok || strings.HasPrefix(f, "Test") || i+1 == len(lines) {
+				continue
+			}
+			f, _, _ = strings.Cut(f, "(")
+			at, _, _ := strings.Cut(strings.TrimSpace(lines[i+1]), " +0x")
+			out = append(out, fmt.Sprintf("%s%s (%s)", name[slash:strings.Index(name[slash:], ".")+slash+1], f, filepath.Base(at)))
+			break
+		}
+	}
+	return out
+}
+
+// count says how many recipients n is, as "1 recipient" or "3 recipients".
+func count(n int) string {
+	if n == 1 {
+		return "1 recipient"
+	}
+	return fmt.Sprintf("%d recipients", n)
+}
+
+// describe quotes err's text, or says nil.
+func describe(err error) string {
+	if err == nil {
+		return "nil"
+	}
+	return fmt.Sprintf("%q", err)
 }

@@ -26,8 +26,8 @@ func TestScenario(t *testing.T) {
 		`request   POST /register: {"email":"ada@example.com","name":"Ada"}`,
 		`response  POST /register: 201 {"email":"ada@example.com","status":"registered"}`,
 		`queued    welcome mail to edsger@example.com`,
-		`finished  welcome mail to grace@example.com`,
-		`response  POST /register: 400 {"error":"invalid JSON: unknown field \"admin\""}`,
+		`completed welcome mail to grace@example.com`,
+		`response  POST /register: 400 {"error":"invalid JSON body: unknown field \"admin\""}`,
 		`file      outbox/alan@example.com.eml`,
 		`msg="mail server stored a message" to=ada@example.com file=outbox/ada@example.com.eml`,
 	} {
@@ -35,7 +35,7 @@ func TestScenario(t *testing.T) {
 			t.Errorf("timeline lacks %q:\n%s", want, text)
 		}
 	}
-	if n := strings.Count(text, "finished  welcome mail"); n != 4 {
+	if n := strings.Count(text, "completed welcome mail"); n != 4 {
 		t.Errorf("%d mails sent, want 4:\n%s", n, text)
 	}
 }

@@ -4,15 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
-	"sync"
+	"testing/synctest"
 	"time"
 
 	"github.com/bgtasks/tutorial/bgtasks"
@@ -25,14 +23,24 @@ type Newsletter[E any] interface {
 	Handler() http.Handler
 }
 
-// Exercise checks the exercise. newNewsletter(dir) must return a
-// newsletter whose Subscribe works with any context, queues nothing and
-// returns one event naming the address, and whose POST /subscribers queues a
-// "send welcome" task that appends "welcome mail to EMAIL" to
-// dir/outbox.txt.
+// Exercise checks the exercise. newNewsletter(dir) must return a newsletter
+// whose Subscribe works with any context, queues nothing, mails nothing and
+// returns one event naming the address, and whose POST /subscribers queues
+// one "send welcome" task per event, which appends "welcome mail to EMAIL"
+// to dir/outbox.txt and fails if that cannot be done.
 //
-// The error's first line is "step N/4: what is wrong"; its last line may be
-// "hint: what to do".
+// It serves POST /subscribers through a runner, in process, and holds the
+// request's tasks until it has looked at what the handler did alone, on the
+// fake clock of a testing/synctest bubble, which it must run in:
+//
+//	synctest.Test(t, func(t *testing.T) {
+//		if err := check.Exercise(exercise.New); err != nil {
+//			t.Fatal(err)
+//		}
+//	})
+//
+// The error's first line is "step N/5: what is wrong"; its last line may be
+// "hint: where to look".
 func Exercise[N Newsletter[E], E any](newNewsletter func(dir string) N) error {
 	dir, err := os.MkdirTemp("", "bgtasks-check-")
 	if err != nil {
@@ -40,97 +48,194 @@ func Exercise[N Newsletter[E], E any](newNewsletter func(dir string) N) error {
 	}
 	defer os.RemoveAll(dir)
 	n := newNewsletter(dir)
+	outbox := filepath.Join(dir, "outbox.txt")
 
-	events, err, panicked := subscribeOutsideHTTP(n, "ada@example.com")
-	if panicked != nil {
-		return fmt.Errorf("step 1/4: Subscribe panicked when called outside an HTTP request, with context.Background(): "+
-			"a use case that calls bgtasks.From cannot be used by a test, a command-line tool or a queue consumer\n"+
-			"  the panic: %s\n"+
-			"hint: remove bgtasks.From from Subscribe and return the event instead: return []Welcome{{Email: email}}, nil", firstLine(panicked))
-	}
-	if err != nil {
-		return fmt.Errorf("step 2/4: Subscribe(ctx, \"ada@example.com\") returned an error: %v\n"+
-			"hint: keep the starter's validation; only the task should move", err)
-	}
-	if len(events) != 1 || !strings.Contains(fmt.Sprintf("%+v", events[0]), "ada@example.com") {
-		return fmt.Errorf("step 2/4: Subscribe(ctx, \"ada@example.com\") returned the events %+v; want one Welcome for ada@example.com\n"+
-			"hint: the event says what must follow; its caller decides how: return []Welcome{{Email: email}}, nil", events)
-	}
-	if events, err, _ := subscribeOutsideHTTP(n, "ada.example.com"); err == nil || len(events) > 0 {
-		return fmt.Errorf("step 2/4: Subscribe(ctx, \"ada.example.com\") returned %+v and no error; a malformed address must be refused\n"+
-			"hint: keep the starter's validation at the top of Subscribe", events)
-	}
-
-	var (
-		mu     sync.Mutex
-		queued []string
-	)
-	runner := bgtasks.New(
-		bgtasks.WithLogger(slog.New(slog.DiscardHandler)),
-		bgtasks.WithObserver(func(e bgtasks.Event) {
-			if e.Kind == bgtasks.Queued {
-				mu.Lock()
-				queued = append(queued, e.Task)
-				mu.Unlock()
-			}
-		}))
-	srv := httptest.NewServer(runner.Middleware(n.Handler()))
+	j := &journal{}
+	runner := bgtasks.New(bgtasks.WithLogger(slog.New(slog.DiscardHandler)), bgtasks.WithObserver(j.observe))
 	defer func() {
-		srv.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		_ = runner.Shutdown(ctx)
 	}()
-	client := &http.Client{Timeout: 5 * time.Second}
-	resp, err := client.Post(srv.URL+"/subscribers", "application/json", strings.NewReader(`{"email":"grace@example.com"}`))
-	if err != nil {
-		return fmt.Errorf("step 3/4: POST /subscribers got no response: %v", err)
-	}
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		return fmt.Errorf("step 3/4: POST /subscribers answered %d %s, want 201\n"+
-			"hint: keep the starter's handler; only add the loop that queues the events", resp.StatusCode, strings.TrimSpace(string(body)))
-	}
-	runner.Wait()
-	mu.Lock()
-	got := slices.Clone(queued)
-	mu.Unlock()
-	if !slices.Equal(got, []string{"send welcome"}) {
-		what := "no task: grace@example.com never gets her welcome mail"
-		if len(got) > 0 {
-			what = fmt.Sprintf("%q; want one task named \"send welcome\"", got)
+	h := &holder{release: make(chan struct{})}
+	defer h.let()
+	c := &checker[E]{n: n, outbox: outbox, j: j, runner: runner, handler: runner.Middleware(h.hold(n.Handler())), h: h}
+	for _, step := range []func() error{c.worksOutsideHTTP, c.returnsTheEvent, c.queuesNothingItself, c.handlerQueuesTheMail, c.failuresAndRefusals} {
+		if err := step(); err != nil {
+			return err
 		}
-		return fmt.Errorf("step 3/4: POST /subscribers queued %s\n"+
-			"hint: in handleSubscribe, after Subscribe, queue one task per event: "+
-			`for _, e := range events { tasks.Add("send welcome", func(ctx context.Context) error { return n.sendWelcome(ctx, e.Email) }) }`, what)
-	}
-
-	b, err := os.ReadFile(filepath.Join(dir, "outbox.txt"))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	switch outbox := string(b); {
-	case strings.Contains(outbox, "ada@example.com"):
-		return errors.New("step 4/4: Subscribe mailed ada@example.com itself, though its caller queued nothing: the use case should only report the event\n" +
-			"hint: Subscribe returns the Welcome; sending is the caller's job, in a task queued by the handler")
-	case outbox != "welcome mail to grace@example.com\n":
-		return fmt.Errorf("step 4/4: after the task, outbox.txt holds %q; want \"welcome mail to grace@example.com\\n\"\n"+
-			"hint: the task should call n.sendWelcome(ctx, e.Email) with the event's address, and return its error", outbox)
 	}
 	return nil
 }
 
-// subscribeOutsideHTTP calls the use case as a command-line tool would,
-// turning a panic into a value.
-func subscribeOutsideHTTP[E any](n Newsletter[E], email string) (events []E, err error, panicked any) {
+// checker holds what the steps share; they run in order.
+type checker[E any] struct {
+	n       Newsletter[E]
+	outbox  string
+	j       *journal
+	runner  *bgtasks.Runner
+	handler http.Handler // the newsletter's, behind the runner and the holder
+	h       *holder
+}
+
+// Step 1: a command-line tool calls the use case with context.Background().
+func (c *checker[E]) worksOutsideHTTP() error {
+	_, _, panicked := subscribe(c.n, context.Background(), "ada@example.com")
+	if panicked != nil {
+		return fmt.Errorf("step 1/5: Subscribe panicked when called outside an HTTP request, with context.Background(): "+
+			"a use case that reaches for the request's task queue cannot be used by a test, a command-line tool or a queue consumer\n"+
+			"  the panic: %s\n"+
+			"hint: the use case should only say what must follow, as the events it returns; queueing is the handler's job", firstLine(panicked))
+	}
+	return nil
+}
+
+// Step 2: it returns one event for the address, mails nothing itself, and
+// still refuses a malformed address.
+func (c *checker[E]) returnsTheEvent() error {
+	// Step 1 subscribed ada already: a second address shows the events.
+	events, err, _ := subscribe(c.n, context.Background(), "alan@example.com")
+	if err != nil {
+		return fmt.Errorf("step 2/5: Subscribe(ctx, \"alan@example.com\") returned an error: %v\n"+
+			"hint: keep the starter's checks; only the task should move", err)
+	}
+	if len(events) != 1 || !strings.Contains(fmt.Sprintf("%+v", events[0]), "alan@example.com") {
+		return fmt.Errorf("step 2/5: Subscribe(ctx, \"alan@example.com\") returned the events %+v; want one Welcome for alan@example.com\n"+
+			"hint: the event says what must follow, and for whom; its caller decides how", events)
+	}
+	if mailed := readOutbox(c.outbox); mailed != "" {
+		return fmt.Errorf("step 2/5: Subscribe mailed the subscriber itself (outbox.txt holds %q): the use case should only report the event\n"+
+			"hint: sending is the caller's job, in a task the handler queues", mailed)
+	}
+	if events, err, _ := subscribe(c.n, context.Background(), "alan.example.com"); err == nil || len(events) > 0 {
+		return fmt.Errorf("step 2/5: Subscribe(ctx, \"alan.example.com\") returned %+v and no error; a malformed address must be refused\n"+
+			"hint: keep the starter's checks at the top of Subscribe", events)
+	}
+	return nil
+}
+
+// Step 3: called with a context that has a task queue, but not by the
+// handler, the use case still queues nothing: a recover around
+// bgtasks.From would pass step 1 and still queue from the use case.
+func (c *checker[E]) queuesNothingItself() error {
+	mark := c.j.mark()
+	c.runner.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _, _ = subscribe(c.n, r.Context(), "edsger@example.com")
+	})).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/import", nil))
+	c.runner.Wait()
+	if queued := c.j.since(mark, bgtasks.Queued); len(queued) > 0 {
+		return fmt.Errorf("step 3/5: called with a request's context, Subscribe queued %s itself: the use case still reaches for the task queue "+
+			"whenever its context carries one\n"+
+			"hint: take every trace of the queue out of the use case; a recover around it only hides it", quoteAll(queued))
+	}
+	return nil
+}
+
+// Step 4: POST /subscribers answers 201 and queues one "send welcome",
+// which alone mails, with a context that outlives the request.
+func (c *checker[E]) handlerQueuesTheMail() error {
+	mark := c.j.mark()
+	status, body := c.post(`{"email":"grace@example.com"}`)
+	if status != http.StatusCreated {
+		return fmt.Errorf("step 4/5: POST /subscribers answered %d %s, want 201\n"+
+			"hint: keep the starter's handler; only the loop over the events is missing", status, body)
+	}
+	// The holder keeps the request's tasks waiting; whatever else the
+	// handler started has now run as far as it can.
+	synctest.Wait()
+	if mailed := readOutbox(c.outbox); mailed != "" {
+		return fmt.Errorf("step 4/5: outbox.txt held %q before the request's tasks ran: the mail went out in the handler, or on a goroutine of its own\n"+
+			"hint: the handler only queues; the task does the mailing, after the response", mailed)
+	}
+	queued := c.j.since(mark, bgtasks.Queued)
+	switch {
+	case len(queued) == 0:
+		return errors.New("step 4/5: POST /subscribers queued no task: grace@example.com never gets her welcome mail\n" +
+			"hint: the handler is the HTTP layer: it turns each event the use case returned into a task on the request's queue")
+	case len(queued) != 1 || queued[0] != "send welcome":
+		return fmt.Errorf("step 4/5: POST /subscribers queued %s; want one task named \"send welcome\"\n"+
+			"hint: a task's name is what the log shows when it fails: name it after its job, the same for every subscriber", quoteAll(queued))
+	}
+	c.h.let()
+	c.runner.Wait()
+	ended := c.j.ended(mark, "send welcome")
+	switch {
+	case errors.Is(ended.Err, context.Canceled):
+		return errors.New("step 4/5: the task \"send welcome\" failed with \"context canceled\": it mailed with the request's context, r.Context(), " +
+			"which ends as soon as the response is sent\n" +
+			"hint: each task is handed a context of its own, which outlives the response; pass that one on")
+	case ended.Err != nil:
+		return fmt.Errorf("step 4/5: the task \"send welcome\" failed: %v\n"+
+			"hint: the task should mail the address its event names, with the starter's sendWelcome and the ctx it is handed", ended.Err)
+	}
+	if mailed := readOutbox(c.outbox); mailed != "welcome mail to grace@example.com\n" {
+		return fmt.Errorf("step 4/5: after the task, outbox.txt holds %q; want \"welcome mail to grace@example.com\\n\"\n"+
+			"hint: the task should mail the address its event names, with the starter's sendWelcome", mailed)
+	}
+	return nil
+}
+
+// Step 5: a mail that cannot be written fails its task, and a refused
+// subscription queues nothing.
+func (c *checker[E]) failuresAndRefusals() error {
+	if err := os.Remove(c.outbox); err != nil {
+		return err
+	}
+	if err := os.Mkdir(c.outbox, 0o755); err != nil { // a folder cannot be appended to
+		return err
+	}
+	mark := c.j.mark()
+	if status, body := c.post(`{"email":"barbara@example.com"}`); status != http.StatusCreated {
+		return fmt.Errorf("step 5/5: POST /subscribers answered %d %s, want 201\n"+
+			"hint: the answer cannot depend on work that runs after it", status, body)
+	}
+	c.runner.Wait()
+	if ended := c.j.ended(mark, "send welcome"); ended.Kind != bgtasks.Failed {
+		return errors.New("step 5/5: outbox.txt could not be written, yet the task \"send welcome\" reported success: the error was dropped, and no log says the mail is lost\n" +
+			"hint: a task's error is how its failure reaches the server's log; give it back")
+	}
+
+	mark = c.j.mark()
+	status, body := c.post(`{"email":"grace@example.com"}`)
+	c.runner.Wait()
+	if status != http.StatusConflict {
+		return fmt.Errorf("step 5/5: POST /subscribers for grace@example.com a second time answered %d %s, want 409\n"+
+			"hint: keep the starter's handling of Subscribe's errors", status, body)
+	}
+	if queued := c.j.since(mark, bgtasks.Queued); len(queued) > 0 {
+		return fmt.Errorf("step 5/5: POST /subscribers for an address already on the list answered 409 but still queued %s: she would be welcomed twice\n"+
+			"hint: queue only what the use case returned, once it has succeeded", quoteAll(queued))
+	}
+	return nil
+}
+
+// post serves one POST /subscribers through the runner, as net/http would:
+// the request's context is cancelled once the handler has returned.
+func (c *checker[E]) post(body string) (int, string) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/subscribers", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	c.handler.ServeHTTP(rec, req)
+	return rec.Code, strings.TrimSpace(rec.Body.String())
+}
+
+// subscribe calls the use case as a command-line tool would, turning a
+// panic into a value.
+func subscribe[E any](n Newsletter[E], ctx context.Context, email string) (events []E, err error, panicked any) {
 	defer func() {
 		if v := recover(); v != nil {
 			panicked = v
 		}
 	}()
-	events, err = n.Subscribe(context.Background(), email)
+	events, err = n.Subscribe(ctx, email)
 	return events, err, nil
+}
+
+func readOutbox(path string) string {
+	b, _ := os.ReadFile(path)
+	return string(b)
 }
 
 func firstLine(v any) string {

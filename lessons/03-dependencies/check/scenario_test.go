@@ -58,7 +58,7 @@ func (p part) of(kinds ...string) []string {
 // It also asserts what the lesson is about, the response not waiting: the
 // email confirmation takes SendDelay (tens of milliseconds) after the
 // response has been flushed, far longer than the client needs to read it,
-// so its "finished" line comes after the response line. Only a machine
+// so its "completed" line comes after the response line. Only a machine
 // stalled for that long could reorder them.
 func TestScenarioTimeline(t *testing.T) {
 	events := runScenario(t)
@@ -92,19 +92,19 @@ func TestScenarioTimeline(t *testing.T) {
 	}{
 		{"POST /orders?ref=newsletter",
 			[]string{"queued audit", "queued count referral", "queued email confirmation", "queued reorder stock"},
-			[]string{"started audit", "finished audit",
-				"started count referral", "finished count referral",
-				"started email confirmation", "finished email confirmation",
-				"started reorder stock", "finished reorder stock"}},
+			[]string{"started audit", "completed audit",
+				"started count referral", "completed count referral",
+				"started email confirmation", "completed email confirmation",
+				"started reorder stock", "completed reorder stock"}},
 		{"POST /leaky/orders",
 			[]string{"queued audit", "queued email confirmation"},
 			[]string{"started audit",
 				`log level=ERROR msg="background task failed" task=audit method=POST path=/leaky/orders duration=D error="write audit.log: file already closed"`,
 				"failed audit: write audit.log: file already closed",
-				"started email confirmation", "finished email confirmation"}},
+				"started email confirmation", "completed email confirmation"}},
 		{"POST /orders",
 			[]string{"queued audit"},
-			[]string{"started audit", "finished audit"}},
+			[]string{"started audit", "completed audit"}},
 	}
 	if len(ps) != len(want) {
 		t.Fatalf("got %d requests, want %d", len(ps), len(want))
@@ -118,11 +118,11 @@ func TestScenarioTimeline(t *testing.T) {
 		if got, want := p.of("queued", "response"), append(slices.Clone(w.queued), "response "+w.name); !slices.Equal(got, want) {
 			t.Errorf("%s: queued, then the response: got %q, want %q", w.name, got, want)
 		}
-		if got := p.of("started", "finished", "failed", "log"); !slices.Equal(got, w.ran) {
+		if got := p.of("started", "completed", "failed", "log"); !slices.Equal(got, w.ran) {
 			t.Errorf("%s: tasks ran\n%s\nwant\n%s", w.name, strings.Join(got, "\n"), strings.Join(w.ran, "\n"))
 		}
-		if slices.Contains(w.ran, "finished email confirmation") {
-			if got := p.of("response", "finished"); slices.Index(got, "response "+w.name) > slices.Index(got, "finished email confirmation") {
+		if slices.Contains(w.ran, "completed email confirmation") {
+			if got := p.of("response", "completed"); slices.Index(got, "response "+w.name) > slices.Index(got, "completed email confirmation") {
 				t.Errorf("%s: the email confirmation (%v) finished before the response:\n%s", w.name, dependencies.SendDelay, strings.Join(got, "\n"))
 			}
 		}

@@ -90,14 +90,19 @@ func (n *Newsletter) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// TODO: queue a "send welcome" task for each event, calling n.sendWelcome.
+	// TODO: for each event, queue a "send welcome" task, which calls
+	// n.sendWelcome, on the request's queue, bgtasks.From(r.Context()).
 	_ = events
 
 	writeJSON(w, http.StatusCreated, map[string]string{"email": in.Email, "status": "subscribed"})
 }
 
-// sendWelcome stands in for a mail server.
+// sendWelcome stands in for a mail server. Like a real mail client, it
+// gives up at once on a context that has ended.
 func (n *Newsletter) sendWelcome(ctx context.Context, email string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("welcome mail to %s: %w", email, err)
+	}
 	f, err := os.OpenFile(n.outbox, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return err

@@ -90,8 +90,12 @@ func (n *Newsletter) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, map[string]string{"email": in.Email, "status": "subscribed"})
 }
 
-// sendWelcome stands in for a mail server.
+// sendWelcome stands in for a mail server. Like a real mail client, it
+// gives up at once on a context that has ended.
 func (n *Newsletter) sendWelcome(ctx context.Context, email string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("welcome mail to %s: %w", email, err)
+	}
 	f, err := os.OpenFile(n.outbox, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return err

@@ -2,23 +2,13 @@ package check
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"log"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
-	"sync"
+	"testing"
 	"time"
-
-	failures "github.com/bgtasks/tutorial/lessons/04-errors"
 
 	"github.com/bgtasks/tutorial/bgtasks"
 )
@@ -28,156 +18,124 @@ import (
 // file at path as a line of JSON.
 type HookFunc func(path string) func(ctx context.Context, err *bgtasks.TaskError)
 
-// deadLetters is what the check's requests must leave in the file, one
-// "task|method|path|error" per entry, sorted.
-var deadLetters = []string{
-	"notify customer|POST|/refunds/5|bgtasks: task abandoned: handler panicked",
-	"sync to CRM|POST|/orders/1|crm: order 1: 503 Service Unavailable",
-	"sync to CRM|POST|/orders/2|crm: order 2: 503 Service Unavailable",
-	"sync to CRM|POST|/orders/3|crm: order 3: 503 Service Unavailable",
-	"update stats|POST|/orders/1|panic: assignment to entry in nil map",
-	"update stats|POST|/orders/2|panic: assignment to entry in nil map",
-	"update stats|POST|/orders/3|panic: assignment to entry in nil map",
-}
+// probeLimit bounds how long the probe's calls of the hook may take in all.
+// They take microseconds; only a hook that never returns comes near it.
+const probeLimit = 5 * time.Second
 
-// Exercise checks the exercise: it serves the lesson's app on
-// loopback with the hook that deadLetterHook returns, sends three orders at
-// once, a payment and a refund, waits for every task, and reads
-// deadletter.jsonl.
+// Exercise checks the exercise. It calls a hook from deadLetterHook from
+// two goroutines at once, round after round; serves the lesson's app on loopback with another,
+// sends three orders at once, a payment and a refund, waits for every task
+// and reads deadletter.jsonl; then it counts the files a hook leaves open,
+// and gives one a file it cannot write.
 //
-// The error's first line is "step N/3: what is wrong"; its last line may be
-// "hint: what to do".
-func Exercise(deadLetterHook HookFunc) error {
+// The calls at once show shared state only under the race detector, which
+// fails the subtest that makes them: run the check with go test -race.
+//
+// The error's first line is "step N/6: what is wrong"; its last line may be
+// "hint: where to look".
+func Exercise(t *testing.T, deadLetterHook HookFunc) error {
 	dir, err := os.MkdirTemp("", "bgtasks-check-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "deadletter.jsonl")
-
-	quiet := slog.New(slog.DiscardHandler)
-	// region hook
-	runner := bgtasks.New(
-		bgtasks.WithErrorHook(deadLetterHook(path)),
-		bgtasks.WithLogger(quiet),
-	)
-	// endregion hook
-	srv := httptest.NewUnstartedServer(failures.NewApp(runner, quiet, 0))
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.Start()
-	defer srv.Close()
-	client := &http.Client{Timeout: 10 * time.Second}
-	defer client.CloseIdleConnections()
-
-	// Three orders at once, so that their failures reach the hook together.
-	var wg sync.WaitGroup
-	errs := make([]error, 3)
-	for i := range errs {
-		wg.Go(func() { errs[i] = post(client, fmt.Sprintf("%s/orders/%d", srv.URL, i+1), http.StatusCreated) })
-	}
-	wg.Wait()
-	errs = append(errs, post(client, srv.URL+"/payments/4", http.StatusBadGateway))
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	// The refund's handler panics: no response, and its task is abandoned.
-	if err := post(client, srv.URL+"/refunds/5", 0); err == nil {
-		return errors.New("POST /refunds/5 got a response from a handler that panics")
-	}
-	done := make(chan struct{})
-	go func() {
-		runner.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		return errors.New("step 1/3: the tasks did not end within 10s: is the hook stuck?\nhint: a hook must return; do not hold a lock while waiting for something else")
-	}
-
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("step 1/3: after %d tasks failed or were abandoned, there is no deadletter.jsonl\n"+
-			"hint: in the hook, open path with os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644) and write each entry to it", len(deadLetters))
-	}
-	if err != nil {
-		return fmt.Errorf("step 1/3: reading deadletter.jsonl: %v", err)
-	}
-
-	var got []string
-	for i, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
-		entry, ok := parseDeadLetter(line)
-		if !ok {
-			return fmt.Errorf("step 2/3: line %d of deadletter.jsonl is %q; want one JSON object per line, "+
-				`such as {"task":"sync to CRM","method":"POST","path":"/orders/1","error":"crm: ..."}`+"\n"+
-				"hint: json.Marshal a struct whose fields have tags such as `json:\"task\"`, with te.Err.Error() as the error, then write it followed by \"\\n\"", i+1, line)
+	// From the first call on, files the hook fails to close stay open until
+	// step 5 has counted them.
+	defer holdGC()()
+	c := &checker{t: t, dir: dir, hook: deadLetterHook}
+	for _, step := range []func() error{c.callsAtOnce, c.appFailures, c.awkwardErrors, c.closesFiles, c.reportsItsOwnFailure} {
+		if err := step(); err != nil {
+			return err
 		}
-		got = append(got, entry)
-	}
-
-	slices.Sort(got)
-	if !slices.Equal(got, deadLetters) {
-		entries := "entries"
-		if len(got) == 1 {
-			entries = "entry"
-		}
-		msg := fmt.Sprintf("step 3/3: deadletter.jsonl has %d %s, want %d (one per failed or abandoned task)", len(got), entries, len(deadLetters))
-		if missing := minus(deadLetters, got); len(missing) > 0 {
-			msg += "\nmissing: " + strings.Join(missing, "; ")
-		}
-		if extra := minus(got, deadLetters); len(extra) > 0 {
-			msg += "\nnot expected: " + strings.Join(extra, "; ")
-		}
-		if len(got) < len(deadLetters) {
-			msg += "\nhint: append to the file rather than replace it (os.O_APPEND; os.WriteFile truncates), " +
-				"and guard the writes with a sync.Mutex: hooks of different requests run at the same time"
-		}
-		return errors.New(msg)
 	}
 	return nil
 }
 
-// parseDeadLetter reads one entry as "task|method|path|error".
-func parseDeadLetter(line string) (string, bool) {
-	var e map[string]any
-	if err := json.Unmarshal([]byte(line), &e); err != nil || len(e) != 4 {
-		return "", false
-	}
-	var fields []string
-	for _, k := range []string{"task", "method", "path", "error"} {
-		s, ok := e[k].(string)
-		if !ok || s == "" {
-			return "", false
-		}
-		fields = append(fields, s)
-	}
-	return strings.Join(fields, "|"), true
+// checker holds what the steps share; they run in order.
+type checker struct {
+	t    *testing.T
+	dir  string
+	hook HookFunc
 }
 
-// minus returns the items of a that b lacks, counting repeats.
-func minus(a, b []string) []string {
-	rest := slices.Clone(b)
-	var out []string
-	for _, s := range a {
-		if i := slices.Index(rest, s); i >= 0 {
-			rest = slices.Delete(rest, i, i+1)
-		} else {
-			out = append(out, s)
-		}
+// probe is the file of the calls at once, which awkwardErrors reads.
+func (c *checker) probe() string { return filepath.Join(c.dir, "probe.jsonl") }
+
+// Step 1: calls at once share nothing without a lock, and all return. It
+// runs first, so that a race is reported before the entries it may cost.
+func (c *checker) callsAtOnce() error {
+	if !raceDetector {
+		c.t.Log("the race detector is off (go test without -race): step 1 cannot see state the hook's calls share without a lock")
 	}
-	return out
+	raced, stuck, panicked := callsAtOnce(c.t, func() func(context.Context, *bgtasks.TaskError) { return c.hook(c.probe()) }, probeLimit)
+	switch {
+	case stuck:
+		return fmt.Errorf("step 1/6: %d calls of the hook, made two at a time, had not all returned after %s: is a lock never released?\n"+
+			"hint: a lock taken in the hook must be given back on every way out of it", probeCalls, probeLimit)
+	case panicked != nil:
+		return fmt.Errorf("step 1/6: the hook panicked: %v\n"+
+			"hint: the runner recovers a hook's panic, but the failure it was told of is then lost", panicked)
+	case raced:
+		return errors.New("step 1/6: the hook's calls at once raced: the race detector caught two of them using the same variable, " +
+			"with no lock between them (the check's full output holds its report)\n" +
+			"hint: the runner calls the hook from many tasks at the same time; whatever the calls share needs a sync.Mutex around every use")
+	}
+	return nil
 }
 
-// post sends an empty POST and checks its status; want 0 means any.
-func post(client *http.Client, url string, want int) error {
-	resp, err := client.Post(url, "application/json", nil)
+// Steps 2 to 4: the app's failures and abandoned task, one entry each.
+func (c *checker) appFailures() error {
+	path := filepath.Join(c.dir, "deadletter.jsonl")
+	if err := serveAndFail(c.hook, path); err != nil {
+		return err
+	}
+	what := fmt.Sprintf("after %d of the app's tasks failed or were abandoned", len(deadLetters))
+	got, err := readDeadLetters(path, what)
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
-	io.Copy(io.Discard, resp.Body)
-	if want != 0 && resp.StatusCode != want {
-		return fmt.Errorf("POST %s: status %d, want %d", url, resp.StatusCode, want)
+	return compare(got, deadLetters, what)
+}
+
+// Steps 3 and 4 again, for the calls at once: their error's text must
+// survive the trip through JSON, and none may be lost.
+func (c *checker) awkwardErrors() error {
+	var want []string
+	for i := range probeCalls {
+		want = append(want, probeEntry(i))
+	}
+	slices.Sort(want)
+	what := fmt.Sprintf("after %d calls of the hook, two at a time, each with the error %q", len(want), awkward)
+	got, err := readDeadLetters(c.probe(), what)
+	if err != nil {
+		return err
+	}
+	return compare(got, want, what)
+}
+
+// Step 5: a call leaves no file open.
+func (c *checker) closesFiles() error {
+	const calls = 16
+	if n := openFilesAfter(c.hook(filepath.Join(c.dir, "open.jsonl")), calls); n >= calls/2 {
+		return fmt.Errorf("step 5/6: after %d calls, the hook had left files open, one or more per call: every failure costs a file descriptor, until the server can open no more\n"+
+			"hint: close what you open, and look at Close's error: it can mean the line was lost", calls)
+	}
+	return nil
+}
+
+// Step 6: a dead letter that cannot be written is not lost in silence.
+func (c *checker) reportsItsOwnFailure() error {
+	unwritable := filepath.Join(c.dir, "unwritable.jsonl")
+	if err := os.Mkdir(unwritable, 0o755); err != nil { // a folder cannot be appended to
+		return err
+	}
+	loud, err := saysSomething(c.hook(unwritable))
+	if err != nil {
+		return err
+	}
+	if !loud {
+		return errors.New("step 6/6: when deadletter.jsonl cannot be written, the hook says nothing: the last trace of the failure is lost in silence\n" +
+			"hint: the hook cannot return an error, so it must report its own failure, as the doc comment says")
 	}
 	return nil
 }

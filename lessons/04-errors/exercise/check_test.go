@@ -8,9 +8,10 @@ import (
 	"github.com/bgtasks/tutorial/lessons/04-errors/check"
 )
 
-// TestCheck runs the exercise's check.
+// TestCheck is what `tutor check 04` runs against your code, with the race
+// detector on: it calls your hook from many goroutines at once.
 func TestCheck(t *testing.T) {
-	if err := check.Exercise(DeadLetterHook); err != nil {
+	if err := check.Exercise(t, DeadLetterHook); err != nil {
 		t.Fatal(err)
 	}
 }

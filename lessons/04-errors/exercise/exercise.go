@@ -17,7 +17,8 @@ import (
 //	{"task":"sync to CRM","method":"POST","path":"/orders/1","error":"crm: order 1: 503 Service Unavailable"}
 //
 // The hook is safe for concurrent use: the tasks of different requests fail
-// at the same time.
+// at the same time. A dead letter is the last trace of a failure, so when
+// the file cannot be written, the hook logs the lost entry with log/slog.
 func DeadLetterHook(path string) func(ctx context.Context, err *bgtasks.TaskError) {
 	// te, not err: the name err stays free for the errors of json.Marshal
 	// and os.OpenFile.

@@ -1,0 +1,185 @@
+package check
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bgtasks/tutorial/bgtasks"
+)
+
+// The probes call the hook straight, as the runner would, in ways the
+// lesson's app does not: many at once, with an awkward error text, many
+// times in a row, and on a file that cannot be written.
+
+// probeRounds is how many times the concurrent probe makes two calls of a
+// new hook at once. Two calls, not more: the race detector remembers only
+// the last four accesses to each word of memory, and more goroutines could
+// push out the one that conflicts, so that a race would be caught on some
+// runs and not on others. Each round has a hook of its own, so rounds give
+// it fresh chances rather than more accesses to forget.
+const probeRounds = 4
+
+// probeCalls is how many calls the concurrent probe makes in all.
+const probeCalls = 2 * probeRounds
+
+// awkward is an error text that JSON must escape: a quote, a backslash, a
+// tab, a line break and a non-ASCII letter.
+const awkward = "relay said \"no\" to C:\\queue\tthen hung up\nretry later, Zoë"
+
+// probeError is the failure the probes report, by number.
+func probeError(i int) *bgtasks.TaskError {
+	return &bgtasks.TaskError{Task: fmt.Sprintf("probe %d", i), Method: "POST", Path: fmt.Sprintf("/probe/%d", i), Err: errors.New(awkward)}
+}
+
+// probeEntry is what probeError(i) must leave in the file.
+func probeEntry(i int) string {
+	return fmt.Sprintf("probe %d|POST|/probe/%d|%s", i, i, awkward)
+}
+
+// callsAtOnce makes probeRounds rounds of two calls released together, of
+// a hook newHook returns each round, in a subtest of t. Nothing orders the
+// two calls of a round, so under the race detector any state they share
+// without a lock is reported, and fails the subtest: raced says so. stuck
+// says the calls did not all return within limit.
+func callsAtOnce(t *testing.T, newHook func() func(context.Context, *bgtasks.TaskError), limit time.Duration) (raced, stuck bool, panicked any) {
+	var mu sync.Mutex
+	passed := t.Run("hooks at once", func(t *testing.T) {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for round := range probeRounds {
+				hook, start := newHook(), make(chan struct{})
+				var wg sync.WaitGroup
+				for i := range 2 {
+					wg.Go(func() {
+						<-start
+						if v := call(hook, probeError(2*round+i)); v != nil {
+							mu.Lock()
+							panicked = v
+							mu.Unlock()
+						}
+					})
+				}
+				close(start)
+				wg.Wait()
+			}
+		}()
+		select {
+		case <-done:
+		case <-time.After(limit):
+			mu.Lock()
+			stuck = true
+			mu.Unlock()
+		}
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	return !passed && !stuck, stuck, panicked
+}
+
+// openFilesAfter calls hook n times in a row and returns how many more
+// files the process has open than before, or -1 where it cannot tell. It
+// counts right only while the garbage collector is held off, by holdGC: the
+// collector closes lost files, those of earlier calls too, whenever it runs.
+func openFilesAfter(hook func(context.Context, *bgtasks.TaskError), n int) int {
+	before := openFiles()
+	if before < 0 {
+		return -1
+	}
+	for i := range n {
+		call(hook, probeError(i))
+	}
+	return openFiles() - before
+}
+
+// holdGC turns the garbage collector off, after one last collection, until
+// the function it returns is called; a memory limit still lets it run before
+// a runaway hook exhausts memory.
+func holdGC() (restore func()) {
+	runtime.GC()
+	percent := debug.SetGCPercent(-1)
+	limit := debug.SetMemoryLimit(1 << 30)
+	return func() {
+		debug.SetMemoryLimit(limit)
+		debug.SetGCPercent(percent)
+	}
+}
+
+// openFiles counts the process's open file descriptors, or returns -1
+// where the system does not list them.
+func openFiles() int {
+	for _, dir := range []string{"/proc/self/fd", "/dev/fd"} {
+		if entries, err := os.ReadDir(dir); err == nil {
+			return len(entries)
+		}
+	}
+	return -1
+}
+
+// saysSomething calls hook once and reports whether it told anyone: a
+// record through log/slog or log, a line on standard output or error, or a
+// panic, which the runner would log.
+func saysSomething(hook func(context.Context, *bgtasks.TaskError)) (bool, error) {
+	out, err := os.CreateTemp("", "bgtasks-check-output-")
+	if err != nil {
+		return false, err
+	}
+	defer os.Remove(out.Name())
+	defer out.Close()
+
+	records := &counter{}
+	oldLogger, oldWriter, oldFlags := slog.Default(), log.Writer(), log.Flags()
+	oldStdout, oldStderr := os.Stdout, os.Stderr
+	slog.SetDefault(slog.New(records)) // log's output goes to it as well
+	os.Stdout, os.Stderr = out, out
+	panicked := call(hook, probeError(0))
+	os.Stdout, os.Stderr = oldStdout, oldStderr
+	slog.SetDefault(oldLogger)
+	log.SetOutput(oldWriter) // SetDefault of the default handler leaves log alone
+	log.SetFlags(oldFlags)
+
+	if _, err := out.Seek(0, io.SeekStart); err != nil {
+		return false, err
+	}
+	printed, err := io.ReadAll(out)
+	return panicked != nil || records.n() > 0 || len(printed) > 0, err
+}
+
+// call calls hook as the runner would, returning what it panicked with.
+func call(hook func(context.Context, *bgtasks.TaskError), te *bgtasks.TaskError) (panicked any) {
+	defer func() { panicked = recover() }()
+	hook(context.Background(), te)
+	return nil
+}
+
+// counter is a slog.Handler that counts the records it is given.
+type counter struct {
+	mu      sync.Mutex
+	records int
+}
+
+func (c *counter) Enabled(context.Context, slog.Level) bool { return true }
+func (c *counter) Handle(context.Context, slog.Record) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.records++
+	return nil
+}
+func (c *counter) WithAttrs([]slog.Attr) slog.Handler { return c }
+func (c *counter) WithGroup(string) slog.Handler      { return c }
+
+func (c *counter) n() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.records
+}

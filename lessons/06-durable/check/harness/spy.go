@@ -1,0 +1,110 @@
+package harness
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivertype"
+)
+
+// errOwnTx is what Insert gets in the check: on the lesson's one SQLite
+// connection it would wait, for as long as the request lasts, for the
+// connection that the handler's own transaction holds.
+var errOwnTx = errors.New("the check refuses a job inserted in a transaction of its own")
+
+// spyDriver is River's SQLite driver, except that it refuses every
+// transaction River begins itself. An insert-only client begins one only
+// for Insert and InsertMany: InsertTx uses the transaction it is given.
+type spyDriver struct {
+	*riversqlite.Driver
+	ownTx atomic.Int64
+}
+
+func (d *spyDriver) GetExecutor() riverdriver.Executor {
+	return spyExecutor{d.Driver.GetExecutor(), d}
+}
+
+type spyExecutor struct {
+	riverdriver.Executor
+	d *spyDriver
+}
+
+func (e spyExecutor) Begin(ctx context.Context) (riverdriver.ExecutorTx, error) {
+	e.d.ownTx.Add(1)
+	return nil, errOwnTx
+}
+
+// failInsert fails the insert of any job whose args mention one address, as
+// a full disk or a lost connection would, after the handler has written its
+// subscriber.
+type failInsert struct {
+	river.MiddlewareDefaults
+	email string
+}
+
+var errInjected = errors.New("the check failed this insert on purpose")
+
+func (f *failInsert) InsertMany(ctx context.Context, params []*rivertype.JobInsertParams, doInner func(context.Context) ([]*rivertype.JobInsertResult, error)) ([]*rivertype.JobInsertResult, error) {
+	for _, p := range params {
+		if strings.Contains(string(p.EncodedArgs), f.email) {
+			return nil, errInjected
+		}
+	}
+	return doInner(ctx)
+}
+
+// crashAfterWork makes the first attempt of each job that succeeds look
+// like one whose process died just after Work returned, before River
+// recorded the job as completed: River runs the job again. A worker that
+// completed the job in its own transaction has nothing to repeat; River
+// keeps the job completed.
+type crashAfterWork struct {
+	river.MiddlewareDefaults
+	mu      sync.Mutex
+	crashed map[int64]bool
+}
+
+var errCrash = errors.New("the check made this attempt fail after Work succeeded, as a crash there would")
+
+func (c *crashAfterWork) Work(ctx context.Context, job *rivertype.JobRow, doInner func(context.Context) error) error {
+	if err := doInner(ctx); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.crashed[job.ID] {
+		return nil
+	}
+	c.crashed[job.ID] = true
+	return errCrash
+}
+
+// outbox is the check's mail server. The first mail to each address is
+// delivered, then the connection drops before the server answers: the
+// worker sees an error, and the customer has the mail.
+type outbox struct {
+	mu        sync.Mutex
+	delivered map[string][]string // keys of the mails to each address
+}
+
+func (o *outbox) send(ctx context.Context, key, to string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.delivered[to] = append(o.delivered[to], key)
+	if len(o.delivered[to]) == 1 {
+		return errors.New("connection reset by peer (after the mail server had accepted the mail)")
+	}
+	return nil
+}
+
+func (o *outbox) keys(to string) []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]string(nil), o.delivered[to]...)
+}

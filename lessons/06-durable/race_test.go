@@ -1,0 +1,5 @@
+//go:build race
+
+package durable
+
+func init() { raceFlag = []string{"-race"} }
