@@ -69,14 +69,16 @@ func (r *Runner) Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, req)
 			return
 		}
-		q := &queue{runner: r, method: req.Method, path: req.URL.Path}
+		ctx := &requestContext{Context: req.Context(),
+			queue: queue{runner: r, method: req.Method, path: req.URL.Path}}
+		q := &ctx.queue
 		returned := false
 		defer func() {
 			if !returned { // the handler panicked or called runtime.Goexit
 				r.abandonQueue(q, errHandlerPanic, refusing)
 			}
 		}()
-		next.ServeHTTP(w, req.WithContext(context.WithValue(req.Context(), queueKey{}, q)))
+		next.ServeHTTP(w, req.WithContext(ctx))
 		returned = true
 
 		r.mu.Lock()

@@ -45,8 +45,8 @@ func withRequestLog(app App) App {
 }
 
 // recorder keeps a response's status and the start of its body, and
-// reports the response once: when it is first flushed (bgtasks flushes it
-// before the tasks start) or when the handler returns.
+// reports the response once: when it is first flushed (a handler that
+// streams) or when the handler returns, which is when net/http finishes it.
 type recorder struct {
 	http.ResponseWriter
 	status int

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/mail"
+	"strconv"
 )
 
 // validEmail accepts a bare address such as ada@example.com, and nothing
@@ -16,7 +17,9 @@ func validEmail(s string) bool {
 	return err == nil && a.Name == "" && a.Address == s
 }
 
-// writeJSON sends v as JSON with status, in one write.
+// writeJSON sends v as JSON with status and its Content-Length, so that a
+// client knows it has the whole response when the last byte arrives, even
+// from a handler that flushes before its tasks have run.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -24,6 +27,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	}
 	b = append(b, '\n')
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	_, _ = w.Write(b) // a client that has gone cannot be told
 }

@@ -83,7 +83,7 @@ func Exercise(newApp func(dir string, send MailFunc) http.Handler) error {
 			return err
 		}
 		if late := g.lateWrite(); late != "" {
-			return fmt.Errorf("step %d/6: %s used the request's ResponseWriter after the handler had returned: the response was sent, or being sent, "+
+			return fmt.Errorf("step %d/6: %s after the handler had returned: the response was sent, or being sent, "+
 				"and a ResponseWriter may not be used once its handler has returned\n"+
 				"hint: decide the response in the handler; a task reports its failure with the error it returns, to the server's log", i+1, late)
 		}
@@ -160,7 +160,7 @@ func (g *guard) noteLate(method string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.late == "" {
-		g.late = fmt.Sprintf("%s (with %s)", who, method)
+		g.late = fmt.Sprintf("%s called w.%s()", who, method)
 	}
 }
 
@@ -370,6 +370,9 @@ func (c *checker) failuresAreErrors() error {
 	audit, auditEnded := find(recs, "write audit", bgtasks.Completed, bgtasks.Failed)
 	confirm, confirmEnded := find(recs, "send confirmation", bgtasks.Completed, bgtasks.Failed)
 	switch {
+	case auditEnded && audit.Kind == bgtasks.Failed && !confirmEnded && len(c.m.sends()) == sent:
+		return errors.New("step 5/6: when audit.log could not be written, no confirmation was even tried: the two jobs do not depend on each other\n" +
+			"hint: keep each job in its own task, and let a failure end only its own task")
 	case !auditEnded || !confirmEnded:
 		ran := quoteAll(names(recs, bgtasks.Started))
 		if len(names(recs, bgtasks.Started)) == 0 {

@@ -63,7 +63,7 @@ func (p part) of(kinds ...string) []string {
 }
 
 // The timeline shows what every run guarantees. A task starts once its
-// request's response has been flushed, while the client may still be reading
+// request's handler has returned, while the client may still be reading
 // it, so "started write log" may come just before the response line; the
 // assertions below hold on every run and are what a learner should see.
 func TestScenarioTimeline(t *testing.T) {

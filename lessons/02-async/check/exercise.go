@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing/synctest"
 	"time"
 )
@@ -58,16 +59,40 @@ func Exercise(sendDigest DigestFunc) error {
 // Step 1: with a context nobody cancels, everyone gets the digest, in
 // order, at the promised pace, through the caller's context.
 func paces(sendDigest DigestFunc) error {
-	ctx := context.WithValue(context.Background(), callerKey{}, "digest-1")
-	var sent []string
-	lostValues := false
+	ctx, cancel := context.WithCancel(context.WithValue(context.Background(), callerKey{}, "digest-1"))
+	defer cancel()
+	var (
+		mu         sync.Mutex
+		sent       []string
+		lostValues bool
+	)
 	start := time.Now()
-	err := sendDigest(ctx, recipients, every, func(ctx context.Context, to string) error {
-		sent = append(sent, to)
-		lostValues = lostValues || ctx.Value(callerKey{}) == nil
-		return nil
-	})
-	took, want := time.Since(start), time.Duration(len(recipients)-1)*every
+	done := make(chan error, 1)
+	go func() {
+		done <- sendDigest(ctx, recipients, every, func(ctx context.Context, to string) error {
+			mu.Lock()
+			defer mu.Unlock()
+			sent = append(sent, to)
+			lostValues = lostValues || ctx.Value(callerKey{}) == nil
+			return nil
+		})
+	}()
+	took, want := time.Duration(0), time.Duration(len(recipients)-1)*every
+	var err error
+	select {
+	case err = <-done:
+		took = time.Since(start)
+	case <-time.After(100 * want):
+		// Stuck, say on a timer that already fired: cancelling may free it,
+		// and the bubble can end only once it has returned.
+		cancel()
+		synctest.Wait()
+		mu.Lock()
+		n := len(sent)
+		mu.Unlock()
+		return fmt.Errorf("step 1/4: SendDigest had sent to %s, then was still waiting %s later, with nothing cancelled: its pause never ended\n"+
+			"hint: a pause ends when its time is up or when the context ends, whichever comes first; a timer delivers once, so each pause needs one of its own, or one reset for it", count(n), 100*want)
+	}
 	switch {
 	case err != nil:
 		return fmt.Errorf("step 1/4: SendDigest returned %q, with nothing cancelled and every send succeeding\n"+
@@ -170,6 +195,19 @@ func sendsNothingWhenCancelled(sendDigest DigestFunc) error {
 	if len(sent) > 0 || !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("step 4/4: with a context cancelled before it began, SendDigest sent to %s and returned %s; want no sends and context.Canceled\n"+
 			"hint: the context may end while send runs, or before the first: look at it before each send, not only while waiting", count(len(sent)), describe(err))
+	}
+
+	// A context can also end at its deadline, and then says so.
+	ctx, cancel = context.WithDeadline(context.Background(), time.Now())
+	defer cancel()
+	sent = nil
+	err = sendDigest(ctx, recipients, every, func(ctx context.Context, to string) error {
+		sent = append(sent, to)
+		return nil
+	})
+	if len(sent) > 0 || !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("step 4/4: with a context whose deadline had passed before it began, SendDigest sent to %s and returned %s; want no sends and context.DeadlineExceeded\n"+
+			"hint: a context ends for more than one reason, and only the context itself knows which: ask it", count(len(sent)), describe(err))
 	}
 	return nil
 }

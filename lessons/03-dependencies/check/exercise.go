@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing/synctest"
 	"time"
 
@@ -51,7 +53,8 @@ func Exercise[N Newsletter[E], E any](newNewsletter func(dir string) N) error {
 	outbox := filepath.Join(dir, "outbox.txt")
 
 	j := &journal{}
-	runner := bgtasks.New(bgtasks.WithLogger(slog.New(slog.DiscardHandler)), bgtasks.WithObserver(j.observe))
+	g := &guard{j: j, running: map[uint64]int{}}
+	runner := bgtasks.New(bgtasks.WithLogger(slog.New(slog.DiscardHandler)), bgtasks.WithObserver(g.observe))
 	defer func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
@@ -59,13 +62,131 @@ func Exercise[N Newsletter[E], E any](newNewsletter func(dir string) N) error {
 	}()
 	h := &holder{release: make(chan struct{})}
 	defer h.let()
-	c := &checker[E]{n: n, outbox: outbox, j: j, runner: runner, handler: runner.Middleware(h.hold(n.Handler())), h: h}
-	for _, step := range []func() error{c.worksOutsideHTTP, c.returnsTheEvent, c.queuesNothingItself, c.handlerQueuesTheMail, c.failuresAndRefusals} {
+	c := &checker[E]{n: n, outbox: outbox, j: j, g: g, runner: runner, handler: runner.Middleware(h.hold(g.wrap(n.Handler()))), h: h}
+	for i, step := range []func() error{c.worksOutsideHTTP, c.returnsTheEvent, c.queuesNothingItself, c.handlerQueuesTheMail, c.failuresAndRefusals} {
 		if err := step(); err != nil {
 			return err
 		}
+		if late := g.lateWrite(); late != "" {
+			return fmt.Errorf("step %d/5: %s after the handler had returned: the response was sent, or being sent, "+
+				"and a ResponseWriter may not be used once its handler has returned\n"+
+				"hint: decide the response in the handler; a task reports its failure with the error it returns, to the server's log", i+1, late)
+		}
 	}
 	return nil
+}
+
+// guard watches what the runner's events do not show: whether the
+// newsletter's handler is still running when a task is queued, and what is
+// done with its ResponseWriter once it has returned.
+type guard struct {
+	j        *journal
+	inflight atomic.Int32 // the newsletter's handlers running now
+
+	mu         sync.Mutex
+	running    map[uint64]int // request -> its tasks running now, the holder's left out
+	queuedLate []string       // tasks queued with no handler, and no task of their request, running
+	late       string         // who first used a ResponseWriter late, and how
+}
+
+// wrap serves next with a ResponseWriter that notes any use once next has
+// returned. It sits inside the holder, so the handler's end is noted before
+// any of the request's tasks start.
+func (g *guard) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gw := &guardedWriter{ResponseWriter: w, g: g}
+		g.inflight.Add(1)
+		defer g.inflight.Add(-1)
+		defer gw.done.Store(true)
+		next.ServeHTTP(gw, r)
+	})
+}
+
+func (g *guard) observe(e bgtasks.Event) {
+	if e.Task != holdTask {
+		g.mu.Lock()
+		switch e.Kind {
+		case bgtasks.Queued:
+			if g.inflight.Load() == 0 && g.running[e.Request] == 0 {
+				g.queuedLate = append(g.queuedLate, e.Task)
+			}
+		case bgtasks.Started:
+			g.running[e.Request]++
+		case bgtasks.Completed, bgtasks.Failed:
+			g.running[e.Request]--
+		}
+		g.mu.Unlock()
+	}
+	g.j.observe(e)
+}
+
+// lateQueued returns the tasks queued late, after the first mark of them.
+func (g *guard) lateQueued(mark int) []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]string(nil), g.queuedLate[mark:]...)
+}
+
+func (g *guard) lateMark() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.queuedLate)
+}
+
+func (g *guard) noteLate(method string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.late == "" {
+		g.late = fmt.Sprintf("a task called w.%s()", method)
+	}
+}
+
+func (g *guard) lateWrite() string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.late
+}
+
+// guardedWriter is the ResponseWriter the newsletter is handed. Once its
+// handler has returned, it notes every use and passes none on.
+type guardedWriter struct {
+	http.ResponseWriter
+	g    *guard
+	done atomic.Bool
+}
+
+func (w *guardedWriter) Header() http.Header {
+	if w.done.Load() {
+		w.g.noteLate("Header")
+		return http.Header{}
+	}
+	return w.ResponseWriter.Header()
+}
+
+func (w *guardedWriter) WriteHeader(status int) {
+	if w.done.Load() {
+		w.g.noteLate("WriteHeader")
+		return
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *guardedWriter) Write(b []byte) (int, error) {
+	if w.done.Load() {
+		w.g.noteLate("Write")
+		return 0, http.ErrHandlerTimeout
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *guardedWriter) Flush() {
+	if w.done.Load() {
+		w.g.noteLate("Flush")
+		return
+	}
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
 }
 
 // checker holds what the steps share; they run in order.
@@ -73,6 +194,7 @@ type checker[E any] struct {
 	n       Newsletter[E]
 	outbox  string
 	j       *journal
+	g       *guard
 	runner  *bgtasks.Runner
 	handler http.Handler // the newsletter's, behind the runner and the holder
 	h       *holder
@@ -103,6 +225,7 @@ func (c *checker[E]) returnsTheEvent() error {
 		return fmt.Errorf("step 2/5: Subscribe(ctx, \"alan@example.com\") returned the events %+v; want one Welcome for alan@example.com\n"+
 			"hint: the event says what must follow, and for whom; its caller decides how", events)
 	}
+	synctest.Wait() // a mail Subscribe sent on a goroutine of its own has been written by now
 	if mailed := readOutbox(c.outbox); mailed != "" {
 		return fmt.Errorf("step 2/5: Subscribe mailed the subscriber itself (outbox.txt holds %q): the use case should only report the event\n"+
 			"hint: sending is the caller's job, in a task the handler queues", mailed)
@@ -134,7 +257,7 @@ func (c *checker[E]) queuesNothingItself() error {
 // Step 4: POST /subscribers answers 201 and queues one "send welcome",
 // which alone mails, with a context that outlives the request.
 func (c *checker[E]) handlerQueuesTheMail() error {
-	mark := c.j.mark()
+	mark, lateMark := c.j.mark(), c.g.lateMark()
 	status, body := c.post(`{"email":"grace@example.com"}`)
 	if status != http.StatusCreated {
 		return fmt.Errorf("step 4/5: POST /subscribers answered %d %s, want 201\n"+
@@ -149,6 +272,10 @@ func (c *checker[E]) handlerQueuesTheMail() error {
 	}
 	queued := c.j.since(mark, bgtasks.Queued)
 	switch {
+	case len(c.g.lateQueued(lateMark)) > 0:
+		return fmt.Errorf("step 4/5: the task %q was queued after the handler had returned, from a goroutine of its own: "+
+			"then nothing says when it is queued, or whether it is there yet when someone waits for the request's tasks\n"+
+			"hint: queue the tasks from the handler itself, before it returns", c.g.lateQueued(lateMark)[0])
 	case len(queued) == 0:
 		return errors.New("step 4/5: POST /subscribers queued no task: grace@example.com never gets her welcome mail\n" +
 			"hint: the handler is the HTTP layer: it turns each event the use case returned into a task on the request's queue")
@@ -190,7 +317,15 @@ func (c *checker[E]) failuresAndRefusals() error {
 			"hint: the answer cannot depend on work that runs after it", status, body)
 	}
 	c.runner.Wait()
-	if ended := c.j.ended(mark, "send welcome"); ended.Kind != bgtasks.Failed {
+	var pe *bgtasks.PanicError
+	switch ended := c.j.ended(mark, "send welcome"); {
+	case ended.Task == "":
+		return fmt.Errorf("step 5/5: POST /subscribers for barbara@example.com answered 201, but no task \"send welcome\" had run by the time the request's tasks were done (it queued %s)\n"+
+			"hint: every new subscriber gets the same task as grace@example.com did", quoteAll(c.j.since(mark, bgtasks.Queued)))
+	case errors.As(ended.Err, &pe):
+		return fmt.Errorf("step 5/5: the task \"send welcome\" panicked when its mail could not be written (%v): the runner recovers it, but a panic says the code is broken, not that the mail failed\n"+
+			"hint: a task reports a failure by returning it", ended.Err)
+	case ended.Kind != bgtasks.Failed:
 		return errors.New("step 5/5: outbox.txt could not be written, yet the task \"send welcome\" reported success: the error was dropped, and no log says the mail is lost\n" +
 			"hint: a task's error is how its failure reaches the server's log; give it back")
 	}

@@ -47,7 +47,7 @@ func (p part) of(kinds ...string) []string {
 }
 
 // The timeline shows what every run guarantees. A request's tasks start once
-// its response has been flushed, while the client may still be reading it:
+// its handler has returned, while the client may still be reading it:
 // the quick ones (audit, count referral, reorder stock) may start, or even
 // end, before the response line. So for each request the test asserts what
 // holds on every run: every task is queued before the response, and the
@@ -57,7 +57,7 @@ func (p part) of(kinds ...string) []string {
 //
 // It also asserts what the lesson is about, the response not waiting: the
 // email confirmation takes SendDelay (tens of milliseconds) after the
-// response has been flushed, far longer than the client needs to read it,
+// handler has returned, far longer than the client needs to read it,
 // so its "completed" line comes after the response line. Only a machine
 // stalled for that long could reorder them.
 func TestScenarioTimeline(t *testing.T) {

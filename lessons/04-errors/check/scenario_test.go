@@ -23,8 +23,8 @@ func TestScenario(t *testing.T) {
 	}
 	text := strings.Join(lines, "\n")
 	// The lesson's point: the response does not wait for the tasks. The card
-	// processor takes NetworkDelay (tens of milliseconds) after the response
-	// has been flushed, far longer than the client needs to read it, so
+	// processor takes NetworkDelay (tens of milliseconds) once the handler
+	// has returned, far longer than the client needs to read it, so
 	// "completed charge card" comes after the response line. Only a machine
 	// stalled for that long could reorder them. (Whether a task STARTS before
 	// the client has read the response is not determined.)

@@ -3,6 +3,7 @@ package check
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -126,7 +127,19 @@ func build() (string, error) {
 	if err != nil {
 		cache = os.TempDir()
 	}
-	bin := filepath.Join(cache, "bgtasks-tutorial", "06-durable-shop")
+	// One binary per checkout, so two copies of the tutorial never run each
+	// other's shop, and one build at a time: tests run scenarios in several
+	// processes at once, and a cold build of SQLite takes a minute or more.
+	sum := sha256.Sum256([]byte(root))
+	bin := filepath.Join(cache, "bgtasks-tutorial", fmt.Sprintf("06-durable-shop-%x", sum[:6]))
+	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
+		return "", err
+	}
+	unlock, err := lockFile(bin + ".lock")
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
 	cmd := exec.Command("go", "build", "-o", bin, "./lessons/06-durable/cmd/shop")
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {

@@ -207,8 +207,9 @@ func fieldsOf(t reflect.Type) map[string]reflect.Type {
 	return fields
 }
 
-// Write sends v as JSON with status, in one write: net/http then gives a
-// short response its Content-Length itself once the handler returns.
+// Write sends v as JSON with status and its Content-Length, so that the
+// client knows it has the whole response when the last byte arrives, even
+// if a handler further out flushes before it returns.
 func Write(w http.ResponseWriter, status int, v any) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -219,6 +220,7 @@ func Write(w http.ResponseWriter, status int, v any) {
 		buf.WriteString(`{"error":"internal error"}` + "\n")
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes()) // a client that has gone cannot be told
 }
