@@ -18,8 +18,8 @@ import (
 	"sync"
 	"unicode"
 
-	"github.com/bgtasks/tutorial/bgtasks"
 	"errors"
+	"github.com/bgtasks/tutorial/bgtasks"
 )
 
 // NewApp returns the shop. It keeps its audit log in dir/audit.log and

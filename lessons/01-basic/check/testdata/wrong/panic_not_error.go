@@ -61,7 +61,12 @@ func (s *shop) placeOrder(w http.ResponseWriter, r *http.Request) {
 	}
 
 	tasks := bgtasks.From(r.Context())
-	tasks.Add("write audit", func(ctx context.Context) error { if err := s.writeAudit(o); err != nil { panic(err) }; return nil })
+	tasks.Add("write audit", func(ctx context.Context) error {
+		if err := s.writeAudit(o); err != nil {
+			panic(err)
+		}
+		return nil
+	})
 	tasks.Add("send confirmation", func(ctx context.Context) error { return s.sendConfirmation(ctx, o) })
 	writeJSON(w, http.StatusAccepted, map[string]string{"message": "Order received"})
 }
