@@ -422,6 +422,22 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("the solution (added lines, removed lines, whole file): %s; want what changes", sol)
 	}
 
+	// Saving the solution into the learner's copy is noticed without a
+	// click: the page's live verdict turns to passed, from a real check.
+	waitFor("the live watch", `["watching", "failed", "passed"].includes(document.body.dataset.watch)`, 3*time.Minute)
+	solved, err := os.ReadFile(filepath.Join(root, "lessons", all[0].Slug, "solution", "solution.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	solved = []byte(strings.Replace(string(solved), "package solution", "package exercise", 1))
+	if err := os.WriteFile(filepath.Join(ts.learn, all[0].Slug, "exercise.go"), solved, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the live verdict after a save", `document.body.dataset.watch === "passed"`, 3*time.Minute)
+	if words := eval(`document.getElementById("watch-verdict").textContent`); words == "" {
+		t.Error("the live verdict passed with no words on the page")
+	}
+
 	// A check that passes offers the next lesson beside it.
 	pass.Store(true)
 	do("checking again", chromedp.Click(chromedp.ID("check-button")))
