@@ -116,9 +116,16 @@ func (c *checker) awkwardErrors() error {
 // Step 5: a call leaves no file open.
 func (c *checker) closesFiles() error {
 	const calls = 16
-	if n := openFilesAfter(c.hook(filepath.Join(c.dir, "open.jsonl")), calls); n >= calls/2 {
+	n := openFilesAfter(func() func(context.Context, *bgtasks.TaskError) {
+		return c.hook(filepath.Join(c.dir, "open.jsonl"))
+	}, calls)
+	switch {
+	case n >= calls/2:
 		return fmt.Errorf("step 5/6: after %d calls, the hook had left files open, one or more per call: every failure costs a file descriptor, until the server can open no more\n"+
 			"hint: close what you open, and look at Close's error: it can mean the line was lost", calls)
+	case n > 0:
+		return fmt.Errorf("step 5/6: after %d calls, the hook still holds %d file(s) open: a file kept open between failures is never closed, so what Close would report is never seen, and a process has only so many\n"+
+			"hint: open the file for each entry and close it before returning, and look at Close's error: it can mean the line was lost", calls, n)
 	}
 	return nil
 }

@@ -33,8 +33,9 @@ const probeRounds = 4
 const probeCalls = 2 * probeRounds
 
 // awkward is an error text that JSON must escape: a quote, a backslash, a
-// tab, a line break and a non-ASCII letter.
-const awkward = "relay said \"no\" to C:\\queue\tthen hung up\nretry later, Zoë"
+// tab, a line break, a control character a remote terminal sent (which Go's
+// %q quotes as \x1b, which is not JSON), and a non-ASCII letter.
+const awkward = "relay said \"no\" to C:\\queue\tthen hung up\x1b[0m\nretry later, Zoë"
 
 // probeError is the failure the probes report, by number.
 func probeError(i int) *bgtasks.TaskError {
@@ -87,15 +88,17 @@ func callsAtOnce(t *testing.T, newHook func() func(context.Context, *bgtasks.Tas
 	return !passed && !stuck, stuck, panicked
 }
 
-// openFilesAfter calls hook n times in a row and returns how many more
-// files the process has open than before, or -1 where it cannot tell. It
-// counts right only while the garbage collector is held off, by holdGC: the
-// collector closes lost files, those of earlier calls too, whenever it runs.
-func openFilesAfter(hook func(context.Context, *bgtasks.TaskError), n int) int {
+// openFilesAfter makes a hook, calls it n times in a row and returns how
+// many more files the process has open than before the hook was made, or -1
+// where it cannot tell. It counts right only while the garbage collector is
+// held off, by holdGC: the collector closes lost files, those of earlier
+// calls too, whenever it runs.
+func openFilesAfter(newHook func() func(context.Context, *bgtasks.TaskError), n int) int {
 	before := openFiles()
 	if before < 0 {
 		return -1
 	}
+	hook := newHook()
 	for i := range n {
 		call(hook, probeError(i))
 	}
