@@ -40,13 +40,15 @@ CREATE TABLE welcomes (subscriber_id INTEGER NOT NULL, job_id INTEGER NOT NULL);
 // Exercise checks the exercise. newNewsletter gets a SQLite
 // database holding Schema and River's tables, and a function that mails a
 // welcome; POST /subscribers must store the subscriber and queue a "welcome"
-// job in one transaction, and the job's worker must mail with the same
-// idempotency key on every attempt and record the welcome in welcomes
-// exactly once.
+// job in one transaction, and the job's worker must mail, outside any
+// transaction, with the same idempotency key on every attempt, and record
+// the welcome in welcomes exactly once, in the transaction that completes
+// the job.
 //
 // The error's first line is "step N/4: what is wrong"; its last line may be
 // "hint: what to do". No verdict depends on timing: the check injects the
-// failures and crashes it needs, and waits on the database.
+// failures and crashes it needs, watches each transaction from inside
+// SQLite, and waits on the database.
 func Exercise[N Newsletter, S ~func(ctx context.Context, key, to string) error](newNewsletter func(db *sql.DB, send S) N) error {
 	dir, err := os.MkdirTemp("", "durable-check-")
 	if err != nil {
@@ -54,15 +56,16 @@ func Exercise[N Newsletter, S ~func(ctx context.Context, key, to string) error](
 	}
 	defer os.RemoveAll(dir)
 	ctx := context.Background()
-	db, err := openDB(ctx, filepath.Join(dir, "newsletter.db"))
+	l := &ledger{}
+	db, err := openDB(ctx, l, filepath.Join(dir, "newsletter.db"))
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	mail := &outbox{delivered: map[string][]string{}}
+	mail := newOutbox(db)
 	n := newNewsletter(db, mail.send)
 
-	c := &checker{db: db, n: n, mail: mail}
+	c := &checker{db: db, n: n, mail: mail, ledger: l}
 	for _, step := range []func(context.Context) error{c.queuesInTx, c.commitsTogether, c.recordsOnce, c.keepsItsKey} {
 		if err := step(ctx); err != nil {
 			return err
@@ -72,19 +75,16 @@ func Exercise[N Newsletter, S ~func(ctx context.Context, key, to string) error](
 }
 
 // openDB opens SQLite as the lesson's shop does: WAL, a busy timeout,
-// immediate transactions and one connection.
-func openDB(ctx context.Context, path string) (*sql.DB, error) {
-	db, err := sql.Open("sqlite", "file:"+path+"?_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate")
-	if err != nil {
-		return nil, err
-	}
+// immediate transactions and one connection; l watches its transactions.
+func openDB(ctx context.Context, l *ledger, path string) (*sql.DB, error) {
+	db := l.open("file:" + path + "?_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate")
 	db.SetMaxOpenConns(1)
 	migrator, err := rivermigrate.New(riversqlite.New(db), nil)
 	if err == nil {
 		_, err = migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
 	}
 	if err == nil {
-		_, err = db.ExecContext(ctx, Schema)
+		_, err = db.ExecContext(ctx, Schema+"\n"+watch)
 	}
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("preparing the check's database: %w", err), db.Close())
@@ -93,12 +93,13 @@ func openDB(ctx context.Context, path string) (*sql.DB, error) {
 }
 
 type checker struct {
-	db   *sql.DB
-	n    Newsletter
-	mail *outbox
-	srv  *httptest.Server
-	spy  *spyDriver
-	jobs map[string]int64 // the welcome job of each subscriber
+	db     *sql.DB
+	n      Newsletter
+	mail   *outbox
+	ledger *ledger
+	srv    *httptest.Server
+	spy    *spyDriver
+	jobs   map[string]int64 // the welcome job of each subscriber
 }
 
 // queuesInTx is step 1: ada's and alan's subscriptions each queue one
@@ -182,10 +183,12 @@ func (c *checker) commitsTogether(ctx context.Context) error {
 	return nil
 }
 
-// recordsOnce is step 3: the jobs are worked, through a mail server that
-// drops the connection after its first delivery to each address and a
-// crash just after each job's first successful Work; each welcome is still
-// recorded exactly once.
+// recordsOnce is step 3: the jobs are worked through a mail server that
+// refuses the first attempts to each address and then drops the connection
+// after its first delivery, while the check loses the first commit that
+// completes each job and crashes the worker just after each job's first
+// successful Work. Each welcome must still be mailed, and recorded exactly
+// once, in the transaction that completes its job.
 func (c *checker) recordsOnce(ctx context.Context) error {
 	c.srv.Close()
 	workers := river.NewWorkers()
@@ -220,30 +223,59 @@ func (c *checker) recordsOnce(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if job.State != rivertype.JobStateCompleted {
-			var errs []string
-			for _, e := range job.Errors {
-				errs = append(errs, e.Error)
-			}
-			return fmt.Errorf("step 3/4: %s's welcome job ended %s after %d attempts, want completed; its errors: %s\n"+
-				"hint: a job is completed when Work, or river.JobCompleteTx in Work's transaction, says so; "+
-				"an error from Send should be returned, so that River tries again", email, job.State, job.Attempt, strings.Join(errs, "; "))
-		}
-		var recorded int
-		if err := c.db.QueryRowContext(ctx, `SELECT count(*) FROM welcomes WHERE subscriber_id = (SELECT id FROM subscribers WHERE email = $1)`,
-			email).Scan(&recorded); err != nil {
+		if err := c.welcomed(ctx, email, job); err != nil {
 			return err
 		}
-		switch {
-		case recorded == 0:
-			return fmt.Errorf("step 3/4: %s's welcome job completed, but welcomes has no row for %s: nothing records that the mail went out\n"+
-				"hint: in Work, after sending, insert the row in a transaction that also completes the job", email, email)
-		case recorded > 1:
-			return fmt.Errorf("step 3/4: the welcome of %s was recorded %d times: the check crashed the worker just after Work returned, "+
-				"before River recorded the job as completed, and River ran the job again, as it does after a real crash\n"+
-				"hint: record the welcome in a transaction that also completes the job (river.JobCompleteTx), "+
-				"so that the record and the completion commit together or not at all", email, recorded)
+	}
+	return nil
+}
+
+// errSentInTx is the verdict on a worker that mails from inside a
+// transaction.
+var errSentInTx = errors.New("step 3/4: the welcome was mailed while your worker held a database transaction open: " +
+	"the lesson's SQLite has one connection, so every request and every other job waited on the mail server, " +
+	"and a slow mail server would stall them all\n" +
+	"hint: send first, then open the transaction that records the welcome and completes the job")
+
+// welcomed checks what became of email's welcome job, once it is final.
+func (c *checker) welcomed(ctx context.Context, email string, job *rivertype.JobRow) error {
+	select {
+	case <-c.mail.held:
+		return errSentInTx
+	default:
+	}
+	if job.State != rivertype.JobStateCompleted {
+		var errs []string
+		for _, e := range job.Errors {
+			errs = append(errs, e.Error)
 		}
+		return fmt.Errorf("step 3/4: %s's welcome job ended %s after %d attempts, want completed; its errors: %s\n"+
+			"hint: a job is completed when Work, or river.JobCompleteTx in Work's transaction, says so; "+
+			"an error from Send should be returned, so that River tries again", email, job.State, job.Attempt, strings.Join(errs, "; "))
+	}
+	if c.mail.acceptedFor(email) == 0 {
+		return fmt.Errorf("step 3/4: %s's welcome job completed, but the mail server never accepted the mail: "+
+			"it refused the first attempts with a temporary error, and the job was not tried again after them\n"+
+			"hint: send first, and return Send's error, so that River tries again; record the welcome and complete the job only after the mail went out", email)
+	}
+	var recorded int
+	if err := c.db.QueryRowContext(ctx, `SELECT count(*) FROM welcomes WHERE subscriber_id = (SELECT id FROM subscribers WHERE email = $1)`,
+		email).Scan(&recorded); err != nil {
+		return err
+	}
+	switch {
+	case recorded == 0:
+		return fmt.Errorf("step 3/4: %s's welcome job completed, but welcomes has no row for %s: nothing records that the mail went out\n"+
+			"hint: in Work, after sending, insert the row in a transaction that also completes the job", email, email)
+	case recorded > 1:
+		return fmt.Errorf("step 3/4: the welcome of %s was recorded %d times: it was committed in a transaction that did not complete the job, "+
+			"then the check failed that attempt, as a crash there would, and River ran the job again\n"+
+			"hint: record the welcome in the transaction that also completes the job (river.JobCompleteTx), "+
+			"so that the record and the completion commit together or not at all", email, recorded)
+	case c.ledger.recordedApart(job.ID):
+		return fmt.Errorf("step 3/4: the welcome of %s was recorded in one transaction and its job completed in another: "+
+			"a crash between the two commits leaves a completed job with no record, or a record that River repeats\n"+
+			"hint: record the welcome and complete the job (river.JobCompleteTx) in one transaction, then commit once", email)
 	}
 	return nil
 }
@@ -311,7 +343,11 @@ func (c *checker) waitFinal(ctx context.Context, id int64) (*rivertype.JobRow, e
 			return nil, fmt.Errorf("step 3/4: welcome job %d is still %s after 30s\n"+
 				"hint: does Work return? It must not wait on the database while its own transaction holds the only connection", id, state)
 		}
-		time.Sleep(10 * time.Millisecond) // polling the database, not a verdict
+		select {
+		case <-c.mail.held:
+			return nil, errSentInTx
+		case <-time.After(10 * time.Millisecond): // polling the database, not a verdict
+		}
 	}
 }
 

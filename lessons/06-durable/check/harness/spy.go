@@ -84,27 +84,3 @@ func (c *crashAfterWork) Work(ctx context.Context, job *rivertype.JobRow, doInne
 	c.crashed[job.ID] = true
 	return errCrash
 }
-
-// outbox is the check's mail server. The first mail to each address is
-// delivered, then the connection drops before the server answers: the
-// worker sees an error, and the customer has the mail.
-type outbox struct {
-	mu        sync.Mutex
-	delivered map[string][]string // keys of the mails to each address
-}
-
-func (o *outbox) send(ctx context.Context, key, to string) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.delivered[to] = append(o.delivered[to], key)
-	if len(o.delivered[to]) == 1 {
-		return errors.New("connection reset by peer (after the mail server had accepted the mail)")
-	}
-	return nil
-}
-
-func (o *outbox) keys(to string) []string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return append([]string(nil), o.delivered[to]...)
-}
