@@ -97,6 +97,9 @@ func paces(sendDigest DigestFunc) error {
 	case err != nil:
 		return fmt.Errorf("step 1/4: SendDigest returned %q, with nothing cancelled and every send succeeding\n"+
 			"hint: an error means something went wrong; here nothing did", err)
+	case len(sent) == 0:
+		return errors.New("step 1/4: SendDigest returned without sending to anyone, with nothing cancelled and every send succeeding\n" +
+			"hint: a context that can be cancelled has its Done channel from the start; whether it has ended is what its Err method says")
 	case !slices.Equal(sent, recipients):
 		return fmt.Errorf("step 1/4: SendDigest sent to %v, want every recipient once, in order: %v\n"+
 			"hint: keep the starter's loop over the recipients", sent, recipients)
@@ -133,7 +136,8 @@ func stopsAtFailure(sendDigest DigestFunc) error {
 }
 
 // Step 3: cancelled during its pause after the third send, SendDigest
-// returns the context's error at once, and leaves nothing running.
+// returns the context's error at once, and leaves nothing running; and a
+// send under way when the digest is cancelled sees it too.
 func stopsWhenCancelled(sendDigest DigestFunc) error {
 	var sent []string
 	ctx, cancel := context.WithCancel(context.Background())
@@ -179,6 +183,39 @@ func stopsWhenCancelled(sendDigest DigestFunc) error {
 		}
 		return fmt.Errorf("step 3/4: SendDigest returned, but left behind a goroutine of its own that is still waiting out the pause: %s\n"+
 			"hint: the context's Done channel is already a channel to wait on, beside the timer's: no goroutine is needed", leaked[0])
+	}
+	return stopsSendWhenCancelled(sendDigest)
+}
+
+// stopsSendWhenCancelled cancels the digest from inside the second send, as
+// a caller could while a slow relay holds that send. Step 1 only proves
+// that send's context has the caller's values; context.WithoutCancel keeps
+// those and drops the cancellation, so a send could never be stopped.
+func stopsSendWhenCancelled(sendDigest DigestFunc) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var sent []string
+	detached := false
+	err := sendDigest(ctx, recipients, every, func(ctx context.Context, to string) error {
+		sent = append(sent, to)
+		if len(sent) == 2 {
+			cancel()
+			// A context made from ctx with context.AfterFunc hears of it on
+			// a goroutine: let that run before looking.
+			synctest.Wait()
+			detached = ctx.Err() == nil
+			return ctx.Err() // as a mail client gives up on an ended context
+		}
+		return nil
+	})
+	switch {
+	case detached:
+		return errors.New("step 3/4: the digest was cancelled while send was mailing the second recipient, and the context send had been handed did not end: " +
+			"a send cut off from the caller's cancellation (context.WithoutCancel, or a context of its own) can never be stopped\n" +
+			"hint: pass on the context SendDigest was given, or one made from it: it carries the caller's values and its cancellation")
+	case !errors.Is(err, context.Canceled) || len(sent) != 2:
+		return fmt.Errorf("step 3/4: cancelled while send was mailing the second recipient, SendDigest sent to %s in all and returned %s; want 2 recipients and context.Canceled\n"+
+			"hint: once the context has ended, nothing more is sent, and the caller hears why", count(len(sent)), describe(err))
 	}
 	return nil
 }

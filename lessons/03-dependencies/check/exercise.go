@@ -26,10 +26,11 @@ type Newsletter[E any] interface {
 }
 
 // Exercise checks the exercise. newNewsletter(dir) must return a newsletter
-// whose Subscribe works with any context, queues nothing, mails nothing and
-// returns one event naming the address, and whose POST /subscribers queues
-// one "send welcome" task per event, which appends "welcome mail to EMAIL"
-// to dir/outbox.txt and fails if that cannot be done.
+// whose Subscribe works with any context, queues nothing, mails nothing,
+// returns one event naming the address and holds the newsletter's mutex
+// while it uses the list, and whose POST /subscribers queues one "send
+// welcome" task per event, which appends "welcome mail to EMAIL" to
+// dir/outbox.txt with the task's context and fails if that cannot be done.
 //
 // It serves POST /subscribers through a runner, in process, and holds the
 // request's tasks until it has looked at what the handler did alone, on the
@@ -212,8 +213,9 @@ func (c *checker[E]) worksOutsideHTTP() error {
 	return nil
 }
 
-// Step 2: it returns one event for the address, mails nothing itself, and
-// still refuses a malformed address.
+// Step 2: it returns one event for the address, mails nothing itself,
+// still refuses a malformed address, and still guards the list with its
+// lock.
 func (c *checker[E]) returnsTheEvent() error {
 	// Step 1 subscribed ada already: a second address shows the events.
 	events, err, _ := subscribe(c.n, context.Background(), "alan@example.com")
@@ -234,7 +236,7 @@ func (c *checker[E]) returnsTheEvent() error {
 		return fmt.Errorf("step 2/5: Subscribe(ctx, \"alan.example.com\") returned %+v and no error; a malformed address must be refused\n"+
 			"hint: keep the starter's checks at the top of Subscribe", events)
 	}
-	return nil
+	return c.guardsTheList()
 }
 
 // Step 3: called with a context that has a task queue, but not by the
@@ -255,7 +257,8 @@ func (c *checker[E]) queuesNothingItself() error {
 }
 
 // Step 4: POST /subscribers answers 201 and queues one "send welcome",
-// which alone mails, with a context that outlives the request.
+// which alone mails, with a context that outlives the request and still
+// ends at shutdown.
 func (c *checker[E]) handlerQueuesTheMail() error {
 	mark, lateMark := c.j.mark(), c.g.lateMark()
 	status, body := c.post(`{"email":"grace@example.com"}`)
@@ -299,7 +302,7 @@ func (c *checker[E]) handlerQueuesTheMail() error {
 		return fmt.Errorf("step 4/5: after the task, outbox.txt holds %q; want \"welcome mail to grace@example.com\\n\"\n"+
 			"hint: the task should mail the address its event names, with the starter's sendWelcome", mailed)
 	}
-	return nil
+	return c.stopsAtShutdown()
 }
 
 // Step 5: a mail that cannot be written fails its task, and a refused

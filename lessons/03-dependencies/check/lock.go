@@ -1,0 +1,132 @@
+package check
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"runtime"
+	"strings"
+	"sync"
+	"unsafe"
+)
+
+// guardsTheList holds the newsletter's own mutex while Subscribe runs on
+// another goroutine, as a second request would. Subscribe must then wait
+// for it before it looks at the list; one that finishes instead reads or
+// writes the list unguarded. The check does not run under the race
+// detector, and two real requests would collide only by chance: holding
+// the lock makes the verdict certain.
+func (c *checker[E]) guardsTheList() error {
+	mu := mutexOf(c.n)
+	if mu == nil {
+		return errors.New("step 2/5: the Newsletter no longer has a mutex, yet two requests may subscribe at once: both would read and write its list of subscribers together\n" +
+			"hint: keep the starter's lock in Subscribe; only the task should move")
+	}
+	// alan is on the list since returnsTheEvent: a check of the list made
+	// before taking the lock is caught too. katherine is new.
+	for _, email := range []string{"alan@example.com", "katherine@example.com"} {
+		returned, leftLocked := returnsWhileLocked(mu, func() { _, _, _ = subscribe(c.n, context.Background(), email) })
+		switch {
+		case returned:
+			return fmt.Errorf("step 2/5: Subscribe(ctx, %q) returned while another goroutine held the newsletter's mutex: it used the list of subscribers without the lock, "+
+				"so two requests at once could both subscribe one address, or corrupt the map\n"+
+				"hint: keep the starter's lock in Subscribe, held from before the list is read until after it is written; only the task should move", email)
+		case leftLocked:
+			return fmt.Errorf("step 2/5: Subscribe(ctx, %q) returned with the newsletter's mutex still locked: every later subscription would wait for it forever\n"+
+				"hint: keep the starter's lock in Subscribe, with its deferred unlock, which runs on every return", email)
+		}
+	}
+	return nil
+}
+
+// mutexOf returns the first sync.Mutex or sync.RWMutex field of the struct
+// n points to, or nil. The field is unexported, hence unsafe: reflect
+// gives the address but would refuse the value.
+func mutexOf(n any) tryLocker {
+	v := reflect.ValueOf(n)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return nil
+	}
+	v = v.Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch f.Type() {
+		case reflect.TypeFor[sync.Mutex]():
+			return (*sync.Mutex)(unsafe.Pointer(f.UnsafeAddr()))
+		case reflect.TypeFor[sync.RWMutex]():
+			return (*sync.RWMutex)(unsafe.Pointer(f.UnsafeAddr()))
+		}
+	}
+	return nil
+}
+
+type tryLocker interface {
+	sync.Locker
+	TryLock() bool
+}
+
+// returnsWhileLocked holds mu, runs fn on a goroutine of its own, and says
+// whether fn returned while mu was held. Otherwise it waits until that
+// goroutine is parked on a lock, lets fn finish, and says whether fn left
+// mu locked. Each outcome is a state that lasts, so which one is seen does
+// not depend on timing. (A goroutine waiting for a mutex is not durably
+// blocked, so synctest.Wait cannot wait for it.)
+func returnsWhileLocked(mu tryLocker, fn func()) (returned, leftLocked bool) {
+	mu.Lock()
+	id, done := make(chan string, 1), make(chan struct{})
+	go func() {
+		defer close(done)
+		id <- goroutineID()
+		fn()
+	}()
+	waiting := "goroutine " + <-id + " ["
+	for {
+		select {
+		case <-done:
+			mu.Unlock()
+			return true, false
+		default:
+		}
+		if parkedOnLock(waiting) {
+			break
+		}
+		runtime.Gosched()
+	}
+	mu.Unlock()
+	<-done
+	if !mu.TryLock() {
+		return false, true
+	}
+	mu.Unlock()
+	return false, false
+}
+
+// goroutineID returns the calling goroutine's number, as its stack trace
+// shows it.
+func goroutineID() string {
+	buf := make([]byte, 64)
+	buf = buf[:runtime.Stack(buf, false)]
+	return string(bytes.Fields(buf)[1]) // "goroutine 7 [running]:"
+}
+
+// parkedOnLock says whether the goroutine whose stack trace begins with
+// header is waiting for a sync.Mutex or sync.RWMutex.
+func parkedOnLock(header string) bool {
+	buf := make([]byte, 64<<10)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if status, ok := strings.CutPrefix(g, header); ok {
+			return strings.HasPrefix(status, "sync.Mutex.Lock") || strings.HasPrefix(status, "sync.RWMutex.")
+		}
+	}
+	return false
+}
