@@ -62,10 +62,22 @@ func serveAndFail(deadLetterHook HookFunc, path string) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
+	// The abandoned refund's entry, the longest, comes last, whatever the
+	// scheduler does: a hook that writes each entry over the start of the
+	// file then always leaves that one entry, and always fails step 4 alike.
+	if err := waitForTasks(runner); err != nil {
+		return err
+	}
 	// The refund's handler panics: no response, and its task is abandoned.
 	if err := post(client, srv.URL+"/refunds/5", 0); err == nil {
 		return errors.New("POST /refunds/5 got a response from a handler that panics")
 	}
+	return waitForTasks(runner)
+}
+
+// waitForTasks waits until every task of runner has ended, and its failure
+// has been handed to the hook.
+func waitForTasks(runner *bgtasks.Runner) error {
 	done := make(chan struct{})
 	go func() {
 		runner.Wait()
@@ -73,11 +85,11 @@ func serveAndFail(deadLetterHook HookFunc, path string) error {
 	}()
 	select {
 	case <-done:
+		return nil
 	case <-time.After(10 * time.Second):
 		return errors.New("step 2/6: the tasks did not end within 10s: is the hook stuck?\n" +
 			"hint: a hook must return; do not hold a lock while waiting for something else")
 	}
-	return nil
 }
 
 // readDeadLetters reads a dead-letter file, each entry as
@@ -91,9 +103,18 @@ func readDeadLetters(path, what string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("step 2/6: %s, %s cannot be read: %v", what, filepath.Base(path), err)
 	}
+	if len(b) == 0 {
+		return nil, fmt.Errorf("step 2/6: %s, %s is there but empty: the hook created it, but no line reached it\n"+
+			"hint: a file opened to append is read-only unless it is opened to write as well; "+
+			"and look at what Write returns, which says why a line was not written", what, filepath.Base(path))
+	}
 	var got []string
 	for i, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
 		entry, ok := parseDeadLetter(line)
+		if !ok && severalObjects(line) {
+			return nil, fmt.Errorf("step 3/6: %s, line %d of the file holds one JSON object after another, with no line break between them; want one object per line\n"+
+				"hint: end each entry with a line break, written in the same Write as the entry", what, i+1)
+		}
 		if !ok {
 			return nil, fmt.Errorf("step 3/6: %s, line %d of the file is %q; want one JSON object per line, "+
 				`such as {"task":"sync to CRM","method":"POST","path":"/orders/1","error":"crm: ..."}`+"\n"+
@@ -149,6 +170,14 @@ func parseDeadLetter(line string) (string, bool) {
 		fields = append(fields, s)
 	}
 	return strings.Join(fields, "|"), true
+}
+
+// severalObjects reports whether line is a JSON object followed by more:
+// entries written without the line break that ends each.
+func severalObjects(line string) bool {
+	d := json.NewDecoder(strings.NewReader(line))
+	var first map[string]any
+	return d.Decode(&first) == nil && d.More()
 }
 
 // minus returns the items of a that b lacks, counting repeats.

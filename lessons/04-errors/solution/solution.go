@@ -46,8 +46,9 @@ func DeadLetterHook(path string) func(ctx context.Context, err *bgtasks.TaskErro
 			err = errors.Join(err, f.Close())
 		}
 		if err != nil {
-			// The last place the failure is recorded: say so loudly.
-			slog.ErrorContext(ctx, "dead letter lost", "task", te.Task, "error", err)
+			// The file was the failure's last trace: the log keeps the line
+			// it lost, which can be written back, and why it was lost.
+			slog.ErrorContext(ctx, "dead letter lost", "entry", string(line), "error", err)
 		}
 	}
 }

@@ -1,0 +1,53 @@
+// want: step 6/6: when deadletter.jsonl cannot be opened (here its path is a folder), the hook reports it with the log package
+// Package exercise is the starter code of lesson 04-errors: a dead-letter
+// file for the tasks that fail.
+//
+// Check your work with: go run ./cmd/tutor check 04
+package exercise
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log"
+	"os"
+	"sync"
+
+	"github.com/bgtasks/tutorial/bgtasks"
+)
+
+type deadLetter struct {
+	Task   string `json:"task"`
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	Error  string `json:"error"`
+}
+
+// DeadLetterHook returns an error hook, for bgtasks.WithErrorHook, that
+// appends each failed or abandoned task to the file at path, one JSON object
+// per line:
+//
+//	{"task":"sync to CRM","method":"POST","path":"/orders/1","error":"crm: order 1: 503 Service Unavailable"}
+//
+// The hook is safe for concurrent use: the tasks of different requests fail
+// at the same time. A dead letter is the last trace of a failure, so when
+// the file cannot be written, the hook logs the lost entry with log/slog.
+func DeadLetterHook(path string) func(ctx context.Context, err *bgtasks.TaskError) {
+	var mu sync.Mutex
+	return func(ctx context.Context, te *bgtasks.TaskError) {
+		line, err := json.Marshal(deadLetter{Task: te.Task, Method: te.Method, Path: te.Path, Error: te.Err.Error()})
+		if err != nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err == nil {
+			_, err = f.Write(append(line, '\n'))
+			err = errors.Join(err, f.Close())
+		}
+		if err != nil {
+			log.Printf("dead letter lost: %s: %v: %v", te.Task, te.Err, err)
+		}
+	}
+}
