@@ -84,13 +84,18 @@ func openDB(ctx context.Context, l *ledger, path string) (*sql.DB, error) {
 		_, err = migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
 	}
 	if err == nil {
-		_, err = db.ExecContext(ctx, Schema+"\n"+watch)
+		_, err = db.ExecContext(ctx, Schema+"\n"+watch+"\n"+firstSubscriber)
 	}
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("preparing the check's database: %w", err), db.Close())
 	}
 	return db, nil
 }
+
+// firstSubscriber is on the list before the check begins, so that no
+// subscriber's id is also a job's: a welcome recorded with the wrong one
+// shows.
+const firstSubscriber = `INSERT INTO subscribers (id, email) VALUES (100, 'first@example.com');`
 
 type checker struct {
 	db     *sql.DB
@@ -112,6 +117,9 @@ func (c *checker) queuesInTx(ctx context.Context) error {
 		Workers:    workers,
 		Middleware: []rivertype.Middleware{&failInsert{email: "grace@example.com"}},
 		Logger:     slog.New(slog.DiscardHandler),
+		// Every job is created in the same second, as two sign-ups often
+		// are: a key made from the job's creation time is then shared.
+		Test: river.TestConfig{Time: fixedTime(time.Now().Add(-time.Minute).Truncate(time.Second))},
 	})
 	if err != nil {
 		return fmt.Errorf("step 1/4: making a River client with your workers: %v\n"+
@@ -122,7 +130,9 @@ func (c *checker) queuesInTx(ctx context.Context) error {
 	for _, email := range []string{"ada@example.com", "alan@example.com"} {
 		status, body, err := subscribe(c.srv, email)
 		if err != nil {
-			return fmt.Errorf("step 1/4: POST /subscribers for %s got no response: %v", email, err)
+			return fmt.Errorf("step 1/4: POST /subscribers for %s got no response: %v\n"+
+				"hint: on the lesson's single SQLite connection, which the handler's transaction holds, "+
+				"a second transaction or any use of the pool waits until the request gives up: insert the job in the handler's own transaction", email, err)
 		}
 		if c.spy.ownTx.Load() > 0 {
 			return errors.New("step 1/4: the welcome job was inserted outside the handler's transaction, in one of its own " +
@@ -147,8 +157,11 @@ func (c *checker) queuesInTx(ctx context.Context) error {
 				"hint: in the handler, queue WelcomeArgs with the River client, in the transaction that stores the subscriber", email)
 		case len(jobs) > 1:
 			return fmt.Errorf("step 1/4: POST /subscribers queued %d welcome jobs for %s, want 1", len(jobs), email)
+		case jobs[0].subscriber != id:
+			return fmt.Errorf("step 1/4: the welcome job of %s names subscriber %d, but %s is subscriber %d\n"+
+				"hint: queue the job after the subscriber's insert, with the id it returned", email, jobs[0].subscriber, email, id)
 		}
-		c.jobs[email] = jobs[0]
+		c.jobs[email] = jobs[0].id
 	}
 	return nil
 }
@@ -185,10 +198,10 @@ func (c *checker) commitsTogether(ctx context.Context) error {
 
 // recordsOnce is step 3: the jobs are worked through a mail server that
 // refuses the first attempts to each address and then drops the connection
-// after its first delivery, while the check loses the first commit that
-// completes each job and crashes the worker just after each job's first
-// successful Work. Each welcome must still be mailed, and recorded exactly
-// once, in the transaction that completes its job.
+// after its first delivery, while the ledger breaks each job's later
+// attempts with its faults, one an attempt. Each welcome must still be
+// mailed, with Work's context and outside any transaction, and recorded
+// exactly once, with its job's id, in the transaction that completes it.
 func (c *checker) recordsOnce(ctx context.Context) error {
 	c.srv.Close()
 	workers := river.NewWorkers()
@@ -196,7 +209,7 @@ func (c *checker) recordsOnce(ctx context.Context) error {
 	worker, err := river.NewClient(riversqlite.New(c.db), &river.Config{
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
 		Workers:           workers,
-		Middleware:        []rivertype.Middleware{&crashAfterWork{crashed: map[int64]bool{}}},
+		Middleware:        []rivertype.Middleware{c.ledger},
 		RetryPolicy:       retryAtOnce{},
 		FetchCooldown:     10 * time.Millisecond,
 		FetchPollInterval: 20 * time.Millisecond,
@@ -237,6 +250,10 @@ var errSentInTx = errors.New("step 3/4: the welcome was mailed while your worker
 	"and a slow mail server would stall them all\n" +
 	"hint: send first, then open the transaction that records the welcome and completes the job")
 
+// faults says, for a message, what the check breaks in step 3.
+const faults = "the check fails, once each and one an attempt, the welcome's insert, the job's completion and the commit, " +
+	"as a full disk or a lost connection would"
+
 // welcomed checks what became of email's welcome job, once it is final.
 func (c *checker) welcomed(ctx context.Context, email string, job *rivertype.JobRow) error {
 	select {
@@ -244,40 +261,94 @@ func (c *checker) welcomed(ctx context.Context, email string, job *rivertype.Job
 		return errSentInTx
 	default:
 	}
+	errs := jobErrors(job)
 	if job.State != rivertype.JobStateCompleted {
-		var errs []string
-		for _, e := range job.Errors {
-			errs = append(errs, e.Error)
-		}
 		return fmt.Errorf("step 3/4: %s's welcome job ended %s after %d attempts, want completed; its errors: %s\n"+
-			"hint: a job is completed when Work, or river.JobCompleteTx in Work's transaction, says so; "+
-			"an error from Send should be returned, so that River tries again", email, job.State, job.Attempt, strings.Join(errs, "; "))
+			"(%s, and its mail server refuses the first tries)\n"+
+			"hint: a job is completed when Work returns nil, or by river.JobCompleteTx in Work's transaction; "+
+			"every other error should be returned, so that River tries again", email, job.State, job.Attempt, strings.Join(errs, "; "), faults)
 	}
 	if c.mail.acceptedFor(email) == 0 {
 		return fmt.Errorf("step 3/4: %s's welcome job completed, but the mail server never accepted the mail: "+
 			"it refused the first attempts with a temporary error, and the job was not tried again after them\n"+
 			"hint: send first, and return Send's error, so that River tries again; record the welcome and complete the job only after the mail went out", email)
 	}
-	var recorded int
-	if err := c.db.QueryRowContext(ctx, `SELECT count(*) FROM welcomes WHERE subscriber_id = (SELECT id FROM subscribers WHERE email = $1)`,
-		email).Scan(&recorded); err != nil {
+	if !slices.ContainsFunc(errs, func(e string) bool { return strings.Contains(e, refused) }) {
+		return fmt.Errorf("step 3/4: %s's welcome was mailed in the end, but the job's errors hold none of the mail server's refusals: "+
+			"Work did not return Send's error (it ignored it, or retried on its own with a loop or a snooze), so River's backoff, "+
+			"its count of attempts and its record of errors never saw them\n"+
+			"hint: return Send's error from Work, and let River try again", email)
+	}
+	if c.mail.detached() {
+		return errors.New("step 3/4: the welcome was mailed with a context that is not the one Work was given: " +
+			"a job timeout or a stopping River client can then never interrupt a slow mail server\n" +
+			"hint: pass Work's ctx on to Send, and to every database call")
+	}
+	var jobs []int64
+	rows, err := c.db.QueryContext(ctx, `SELECT job_id FROM welcomes WHERE subscriber_id = (SELECT id FROM subscribers WHERE email = $1)`, email)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		jobs = append(jobs, id)
+	}
+	if err := rows.Err(); err != nil {
 		return err
 	}
 	switch {
-	case recorded == 0:
-		return fmt.Errorf("step 3/4: %s's welcome job completed, but welcomes has no row for %s: nothing records that the mail went out\n"+
-			"hint: in Work, after sending, insert the row in a transaction that also completes the job", email, email)
-	case recorded > 1:
+	case len(jobs) == 0 && c.swapped(ctx, email, job.ID):
+		return fmt.Errorf("step 3/4: the welcome of %s is recorded with its subscriber's id as job_id and its job's id as subscriber_id\n"+
+			"hint: the columns are (subscriber_id, job_id): the values go in that order", email)
+	case len(jobs) == 0:
+		return fmt.Errorf("step 3/4: %s's welcome job completed, but welcomes has no row for %s: nothing records that the mail went out "+
+			"(%s: a worker that completes the job before the record is written, or ignores one of those errors, leaves it completed without its record)\n"+
+			"hint: in Work, after sending, insert the row in a transaction that also completes the job, and return every error", email, email, faults)
+	case len(jobs) > 1:
 		return fmt.Errorf("step 3/4: the welcome of %s was recorded %d times: it was committed in a transaction that did not complete the job, "+
 			"then the check failed that attempt, as a crash there would, and River ran the job again\n"+
 			"hint: record the welcome in the transaction that also completes the job (river.JobCompleteTx), "+
-			"so that the record and the completion commit together or not at all", email, recorded)
+			"so that the record and the completion commit together or not at all", email, len(jobs))
+	case jobs[0] != job.ID:
+		return fmt.Errorf("step 3/4: the welcome of %s is recorded with job_id %d, but its job is %d\n"+
+			"hint: job_id is the River job's own id, job.ID; subscriber_id is the one in its args", email, jobs[0], job.ID)
 	case c.ledger.recordedApart(job.ID):
 		return fmt.Errorf("step 3/4: the welcome of %s was recorded in one transaction and its job completed in another: "+
 			"a crash between the two commits leaves a completed job with no record, or a record that River repeats\n"+
 			"hint: record the welcome and complete the job (river.JobCompleteTx) in one transaction, then commit once", email)
 	}
 	return nil
+}
+
+// swapped reports whether welcomes has a row for email's welcome job
+// whose two ids are in each other's columns.
+func (c *checker) swapped(ctx context.Context, email string, job int64) bool {
+	var n int
+	err := c.db.QueryRowContext(ctx, `SELECT count(*) FROM welcomes
+		WHERE subscriber_id = $1 AND job_id = (SELECT id FROM subscribers WHERE email = $2)`, job, email).Scan(&n)
+	return err == nil && n > 0
+}
+
+// jobErrors returns the errors of job's attempts, each once, with how
+// many attempts ended with it.
+func jobErrors(job *rivertype.JobRow) []string {
+	var errs []string
+	count := map[string]int{}
+	for _, e := range job.Errors {
+		if count[e.Error]++; count[e.Error] == 1 {
+			errs = append(errs, e.Error)
+		}
+	}
+	for i, e := range errs {
+		if n := count[e]; n > 1 {
+			errs[i] = fmt.Sprintf("%s (%d attempts)", e, n)
+		}
+	}
+	return errs
 }
 
 // keepsItsKey is step 4: every mail to one subscriber carried the same,
@@ -302,27 +373,31 @@ func (c *checker) keepsItsKey(context.Context) error {
 	return nil
 }
 
+// A welcomeJob is a welcome job's id, and the subscriber its args name.
+type welcomeJob struct{ id, subscriber int64 }
+
 // welcomeJobs returns the subscriber id of email (0 if there is none) and
-// the ids of the welcome jobs that name it.
-func (c *checker) welcomeJobs(ctx context.Context, email string) (int64, []int64, error) {
+// the welcome jobs that name it.
+func (c *checker) welcomeJobs(ctx context.Context, email string) (int64, []welcomeJob, error) {
 	var id int64
 	err := c.db.QueryRowContext(ctx, `SELECT id FROM subscribers WHERE email = $1`, email).Scan(&id)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, nil, err
 	}
 	// River keeps args as SQLite's binary JSON: json_extract reads it.
-	rows, err := c.db.QueryContext(ctx, `SELECT id FROM river_job WHERE kind = 'welcome' AND json_extract(args, '$.email') = $1`, email)
+	rows, err := c.db.QueryContext(ctx, `SELECT id, coalesce(json_extract(args, '$.subscriber_id'), 0) FROM river_job
+		WHERE kind = 'welcome' AND json_extract(args, '$.email') = $1`, email)
 	if err != nil {
 		return 0, nil, err
 	}
 	defer rows.Close()
-	var jobs []int64
+	var jobs []welcomeJob
 	for rows.Next() {
-		var jobID int64
-		if err := rows.Scan(&jobID); err != nil {
+		var j welcomeJob
+		if err := rows.Scan(&j.id, &j.subscriber); err != nil {
 			return 0, nil, err
 		}
-		jobs = append(jobs, jobID)
+		jobs = append(jobs, j)
 	}
 	return id, jobs, rows.Err()
 }
@@ -341,7 +416,8 @@ func (c *checker) waitFinal(ctx context.Context, id int64) (*rivertype.JobRow, e
 		}
 		if time.Now().After(deadline) {
 			return nil, fmt.Errorf("step 3/4: welcome job %d is still %s after 30s\n"+
-				"hint: does Work return? It must not wait on the database while its own transaction holds the only connection", id, state)
+				"hint: does Work return? It must not wait on the database while its own transaction holds the only connection, "+
+				"and a transaction it gives up on must be rolled back (defer tx.Rollback()), or it keeps that connection", id, state)
 		}
 		select {
 		case <-c.mail.held:
@@ -367,10 +443,27 @@ func jobRow(ctx context.Context, db *sql.DB, id int64) (*rivertype.JobRow, error
 	return j, nil
 }
 
-// retryAtOnce retries a failed job right away.
+// retryAtOnce retries a failed job right away, except after the mail
+// server's last refusal: that retry waits for the clock's next second, so
+// that a key made from the attempt's time, even to the second, changes.
 type retryAtOnce struct{}
 
-func (retryAtOnce) NextRetry(*rivertype.JobRow) time.Time { return time.Now() }
+func (retryAtOnce) NextRetry(job *rivertype.JobRow) time.Time {
+	if job.Attempt == refusals {
+		return time.Now().Truncate(time.Second).Add(time.Second)
+	}
+	return time.Now()
+}
+
+// fixedTime is a clock for River that always says the same time.
+type fixedTime time.Time
+
+func (t fixedTime) Now() time.Time { return time.Time(t) }
+
+func (t fixedTime) NowOrNil() *time.Time {
+	now := time.Time(t)
+	return &now
+}
 
 // subscribe sends POST /subscribers for email.
 func subscribe(srv *httptest.Server, email string) (int, string, error) {

@@ -6,12 +6,17 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"github.com/riverqueue/river"
 )
 
 // refusals is how many attempts to mail each address the check's mail
 // server refuses before it takes one: more than one, so that a welcome
 // retried for another reason still meets a refusal.
 const refusals = 2
+
+// refused is how the check's mail server refuses a mail.
+const refused = "451 4.3.2 try again later"
 
 // heldFor is how long the mail server waits for the database's one
 // connection before it concludes that the sender holds it. A sender that
@@ -30,10 +35,11 @@ type outbox struct {
 	mu       sync.Mutex
 	attempts map[string][]string // the key of each attempt to mail an address
 	accepted map[string]int      // mails accepted for each address
+	fromWork bool                // every mail was sent with a context from Work
 }
 
 func newOutbox(db *sql.DB) *outbox {
-	return &outbox{db: db, held: make(chan struct{}), attempts: map[string][]string{}, accepted: map[string]int{}}
+	return &outbox{db: db, held: make(chan struct{}), attempts: map[string][]string{}, accepted: map[string]int{}, fromWork: true}
 }
 
 func (o *outbox) send(ctx context.Context, key, to string) error {
@@ -42,10 +48,13 @@ func (o *outbox) send(ctx context.Context, key, to string) error {
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if _, err := river.ClientFromContextSafely[*sql.Tx](ctx); err != nil {
+		o.fromWork = false // Work's context carries its River client
+	}
 	o.attempts[to] = append(o.attempts[to], key)
 	switch n := len(o.attempts[to]); {
 	case n <= refusals:
-		return errors.New("451 4.3.2 try again later (the mail server refused the mail)")
+		return errors.New(refused + " (the mail server refused the mail)")
 	case n == refusals+1:
 		o.accepted[to]++
 		return errors.New("connection reset by peer (after the mail server had accepted the mail)")
@@ -69,6 +78,14 @@ func (o *outbox) sentFromTransaction(ctx context.Context) bool {
 	}
 	o.heldOnce.Do(func() { close(o.held) })
 	return true
+}
+
+// detached reports whether a mail was sent with a context that is not
+// from Work.
+func (o *outbox) detached() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return !o.fromWork
 }
 
 func (o *outbox) keys(to string) []string {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/riverqueue/river"
@@ -57,30 +56,4 @@ func (f *failInsert) InsertMany(ctx context.Context, params []*rivertype.JobInse
 		}
 	}
 	return doInner(ctx)
-}
-
-// crashAfterWork makes the first attempt of each job that succeeds look
-// like one whose process died just after Work returned, before River
-// recorded the job as completed: River runs the job again. A worker that
-// completed the job in its own transaction has nothing to repeat; River
-// keeps the job completed.
-type crashAfterWork struct {
-	river.MiddlewareDefaults
-	mu      sync.Mutex
-	crashed map[int64]bool
-}
-
-var errCrash = errors.New("the check made this attempt fail after Work succeeded, as a crash there would")
-
-func (c *crashAfterWork) Work(ctx context.Context, job *rivertype.JobRow, doInner func(context.Context) error) error {
-	if err := doInner(ctx); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.crashed[job.ID] {
-		return nil
-	}
-	c.crashed[job.ID] = true
-	return errCrash
 }

@@ -1,4 +1,4 @@
-// want: recorded in one transaction and its job completed in another
+// want: welcomes has no row
 
 // Wrong: the worker completes the job in one transaction, then records the welcome in a second.
 package exercise

@@ -1,4 +1,4 @@
-// want: queued for a subscription that failed
+// want: names subscriber 0
 
 // Wrong: the job is queued, in a transaction of its own, before the subscriber is stored.
 package exercise

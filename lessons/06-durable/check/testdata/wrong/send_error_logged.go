@@ -1,4 +1,4 @@
-// want: the job was not tried again
+// want: hold none of the mail server's refusals
 
 // Wrong: the worker logs a failed send and goes on to record the welcome and complete the job.
 package exercise

@@ -1,4 +1,4 @@
-// want: recorded 2 times
+// want: was recorded 3 times
 
 // Wrong: the worker records the welcome in one transaction and completes the job in a second.
 package exercise
