@@ -29,8 +29,18 @@ var recipients = []string{"ada@example.com", "grace@example.com", "alan@example.
 // at that very instant and pass for one that honours ctx.Done().
 const cancelAt = 2*every + 500_000_003*time.Nanosecond
 
+// sendTakes is how long each send takes in step 1, on the fake clock: less
+// than every, and no fraction of it that a ticker's ticks would line up
+// with by chance.
+const sendTakes = 300 * time.Millisecond
+
 // errRelay is what send returns when step 2 makes it fail.
 var errRelay = errors.New("relay: 554 message rejected")
+
+// errWithdrawn is the cause steps 3 and 4 cancel with, as a caller says
+// why it gave up. SendDigest's doc comment promises ctx.Err(): a caller
+// asks errors.Is(err, context.Canceled), which the cause does not answer.
+var errWithdrawn = errors.New("caller: digest withdrawn")
 
 // callerKey marks the caller's context, as a request ID would: send must
 // be handed that context, or one made from it.
@@ -57,27 +67,43 @@ func Exercise(sendDigest DigestFunc) error {
 }
 
 // Step 1: with a context nobody cancels, everyone gets the digest, in
-// order, at the promised pace, through the caller's context.
+// order, at the promised pace, through the caller's context. Each send
+// takes sendTakes on the fake clock, as a relay would, so what is measured
+// is the pause from the end of one send to the start of the next.
 func paces(sendDigest DigestFunc) error {
 	ctx, cancel := context.WithCancel(context.WithValue(context.Background(), callerKey{}, "digest-1"))
 	defer cancel()
 	var (
-		mu         sync.Mutex
-		sent       []string
-		lostValues bool
+		mu           sync.Mutex
+		sent         []string
+		began, ended []time.Duration // each send's, since start
+		lostValues   bool
+		deadline     time.Duration // how far away the first deadline send saw was
+		deadlined    bool
 	)
 	start := time.Now()
 	done := make(chan error, 1)
 	go func() {
 		done <- sendDigest(ctx, recipients, every, func(ctx context.Context, to string) error {
 			mu.Lock()
-			defer mu.Unlock()
 			sent = append(sent, to)
+			began = append(began, time.Since(start))
 			lostValues = lostValues || ctx.Value(callerKey{}) == nil
+			if d, ok := ctx.Deadline(); ok && !deadlined {
+				deadline, deadlined = time.Until(d), true
+			}
+			mu.Unlock()
+			// Not under mu: the stuck case below takes it while sends
+			// may still be asleep.
+			time.Sleep(sendTakes)
+			mu.Lock()
+			ended = append(ended, time.Since(start))
+			mu.Unlock()
 			return nil
 		})
 	}()
-	took, want := time.Duration(0), time.Duration(len(recipients)-1)*every
+	took := time.Duration(0)
+	want := time.Duration(len(recipients))*sendTakes + time.Duration(len(recipients)-1)*every
 	var err error
 	select {
 	case err = <-done:
@@ -93,6 +119,11 @@ func paces(sendDigest DigestFunc) error {
 		return fmt.Errorf("step 1/4: SendDigest had sent to %s, then was still waiting %s later, with nothing cancelled: its pause never ended\n"+
 			"hint: a pause ends when its time is up or when the context ends, whichever comes first; a timer delivers once, so each pause needs one of its own, or one reset for it", count(n), 100*want)
 	}
+	// SendDigest has returned; a send it left running on a goroutine of its
+	// own would still append, so look at a copy.
+	mu.Lock()
+	sent, began, ended = slices.Clone(sent), slices.Clone(began), slices.Clone(ended)
+	mu.Unlock()
 	switch {
 	case err != nil:
 		return fmt.Errorf("step 1/4: SendDigest returned %q, with nothing cancelled and every send succeeding\n"+
@@ -103,13 +134,28 @@ func paces(sendDigest DigestFunc) error {
 	case !slices.Equal(sent, recipients):
 		return fmt.Errorf("step 1/4: SendDigest sent to %v, want every recipient once, in order: %v\n"+
 			"hint: keep the starter's loop over the recipients", sent, recipients)
-	case took != want:
-		return fmt.Errorf("step 1/4: sending to %d recipients %s apart took %s, want %s\n"+
-			"hint: pause between two sends, not before the first or after the last",
-			len(recipients), every, took, want)
 	case lostValues:
 		return errors.New("step 1/4: SendDigest handed send a context without the caller's values, such as its request ID: a fresh context.Background()?\n" +
 			"hint: pass on the context SendDigest was given: it carries the caller's values and its cancellation")
+	case deadlined:
+		// The fake send never looks at its deadline, so nothing else here
+		// would notice; a real relay on a slow day would be cut off.
+		return fmt.Errorf("step 1/4: SendDigest handed send a context with a deadline %s, though the caller's context has none: "+
+			"a mail that takes longer than that is cut off and lost\n"+
+			"hint: how long a send may take is the caller's to decide, through the context it passes; pass on the context SendDigest was given, or one made from it without a deadline of its own", away(deadline))
+	}
+	for i := 1; i < len(began) && i <= len(ended); i++ {
+		if pause := began[i] - ended[i-1]; pause != every {
+			return fmt.Errorf("step 1/4: SendDigest paused %s between the end of the send to %s and the start of the next, want %s, each send taking %s: "+
+				"the relay needs its rest after each send, however long that send took\n"+
+				"hint: start each pause once the send before it has returned: a ticker ticks on its own time, while send works too",
+				pause, sent[i-1], every, sendTakes)
+		}
+	}
+	if took != want {
+		return fmt.Errorf("step 1/4: sending to %d recipients %s apart, each send taking %s, took %s, want %s\n"+
+			"hint: pause between two sends, not before the first or after the last",
+			len(recipients), every, sendTakes, took, want)
 	}
 	return nil
 }
@@ -135,13 +181,14 @@ func stopsAtFailure(sendDigest DigestFunc) error {
 	return nil
 }
 
-// Step 3: cancelled during its pause after the third send, SendDigest
-// returns the context's error at once, and leaves nothing running; and a
-// send under way when the digest is cancelled sees it too.
+// Step 3: cancelled, with a cause, during its pause after the third send,
+// SendDigest returns the context's error (not the cause) at once, and
+// leaves nothing running; and a send under way when the digest is
+// cancelled sees it too.
 func stopsWhenCancelled(sendDigest DigestFunc) error {
 	var sent []string
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
 	done := make(chan error, 1)
 	go func() {
 		done <- sendDigest(ctx, recipients, every, func(ctx context.Context, to string) error {
@@ -150,7 +197,7 @@ func stopsWhenCancelled(sendDigest DigestFunc) error {
 		})
 	}()
 	time.Sleep(cancelAt)
-	cancel()
+	cancel(errWithdrawn)
 	// Wait returns once every other goroutine of the bubble is blocked: if
 	// SendDigest is still there, it is waiting out its pause.
 	synctest.Wait()
@@ -163,6 +210,10 @@ func stopsWhenCancelled(sendDigest DigestFunc) error {
 			"hint: a pause that must end early waits for two things at once: the time, and the context's Done channel", count(len(sent)))
 	}
 	switch {
+	case errors.Is(err, errWithdrawn) && !errors.Is(err, context.Canceled):
+		return fmt.Errorf("step 3/4: cancelled with a cause, %q, SendDigest returned that cause, want the context's error (context.Canceled), as its doc comment promises: "+
+			"a caller that asks errors.Is(err, context.Canceled) would not know the digest was cancelled\n"+
+			"hint: context.Cause says why, for a log; what the context itself says, its Err method, is what the caller is promised", errWithdrawn)
 	case !errors.Is(err, context.Canceled):
 		return fmt.Errorf("step 3/4: cancelled, SendDigest returned %s, want the context's error (context.Canceled)\n"+
 			"hint: the context itself says why it ended: its Err method", describe(err))
@@ -222,8 +273,8 @@ func stopsSendWhenCancelled(sendDigest DigestFunc) error {
 
 // Step 4: a digest whose context has already ended sends nothing.
 func sendsNothingWhenCancelled(sendDigest DigestFunc) error {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
+	ctx, cancelCause := context.WithCancelCause(context.Background())
+	cancelCause(errWithdrawn)
 	var sent []string
 	err := sendDigest(ctx, recipients, every, func(ctx context.Context, to string) error {
 		sent = append(sent, to)
@@ -235,7 +286,7 @@ func sendsNothingWhenCancelled(sendDigest DigestFunc) error {
 	}
 
 	// A context can also end at its deadline, and then says so.
-	ctx, cancel = context.WithDeadline(context.Background(), time.Now())
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now())
 	defer cancel()
 	sent = nil
 	err = sendDigest(ctx, recipients, every, func(ctx context.Context, to string) error {
@@ -282,6 +333,14 @@ func count(n int) string {
 		return "1 recipient"
 	}
 	return fmt.Sprintf("%d recipients", n)
+}
+
+// away says how far off a deadline is, as "1s away", or that it has passed.
+func away(d time.Duration) string {
+	if d <= 0 {
+		return "already past"
+	}
+	return d.String() + " away"
 }
 
 // describe quotes err's text, or says nil.

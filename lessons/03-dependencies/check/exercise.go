@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -199,6 +200,8 @@ type checker[E any] struct {
 	runner  *bgtasks.Runner
 	handler http.Handler // the newsletter's, behind the runner and the holder
 	h       *holder
+
+	quietAtShutdown bool // the task returned nil in stopsAtShutdown, its mail unsent
 }
 
 // Step 1: a command-line tool calls the use case with context.Background().
@@ -305,8 +308,9 @@ func (c *checker[E]) handlerQueuesTheMail() error {
 	return c.stopsAtShutdown()
 }
 
-// Step 5: a mail that cannot be written fails its task, and a refused
-// subscription queues nothing.
+// Step 5: a mail that cannot be written fails its task, with the mail's
+// own error; so does one that gave up at shutdown, in step 4; and a
+// refused subscription queues nothing.
 func (c *checker[E]) failuresAndRefusals() error {
 	if err := os.Remove(c.outbox); err != nil {
 		return err
@@ -331,6 +335,15 @@ func (c *checker[E]) failuresAndRefusals() error {
 	case ended.Kind != bgtasks.Failed:
 		return errors.New("step 5/5: outbox.txt could not be written, yet the task \"send welcome\" reported success: the error was dropped, and no log says the mail is lost\n" +
 			"hint: a task's error is how its failure reaches the server's log; give it back")
+	case !keepsCause(ended.Err, c.outbox):
+		return fmt.Errorf("step 5/5: the task \"send welcome\" failed with %q, which no longer says why: the mail's own error, %q, was replaced, "+
+			"so the log cannot tell a folder in the way from a full disk or a refused address\n"+
+			"hint: give the mail's error back as it is, or wrap it with %%w to add words of your own", ended.Err, mailErr(c.outbox))
+	}
+	if c.quietAtShutdown {
+		return errors.New("step 5/5: when Shutdown ended its context (step 4), the task \"send welcome\" mailed nothing and returned no error: " +
+			"a failed mail must be reported, whatever the reason, or no log says it is lost\n" +
+			"hint: a task's error is how its failure reaches the server's log, a cancelled context's too; give it back")
 	}
 
 	mark = c.j.mark()
@@ -345,6 +358,25 @@ func (c *checker[E]) failuresAndRefusals() error {
 			"hint: queue only what the use case returned, once it has succeeded", quoteAll(queued))
 	}
 	return nil
+}
+
+// keepsCause says whether err, a task's error, still carries why the mail
+// to outbox failed: the *fs.PathError sendWelcome returned, wrapped with
+// %w, or at least its text, for a task that wrapped it with %v.
+func keepsCause(err error, outbox string) bool {
+	var pe *fs.PathError
+	return errors.As(err, &pe) || (err != nil && strings.Contains(err.Error(), mailErr(outbox)))
+}
+
+// mailErr is the error sendWelcome meets in step 5, where outbox is a
+// folder: the same call, made again, fails the same way.
+func mailErr(outbox string) string {
+	f, err := os.OpenFile(outbox, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err == nil {
+		f.Close()
+		return ""
+	}
+	return err.Error()
 }
 
 // post serves one POST /subscribers through the runner, as net/http would:

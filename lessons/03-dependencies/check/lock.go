@@ -14,25 +14,43 @@ import (
 
 // guardsTheList holds the newsletter's own mutex while Subscribe runs on
 // another goroutine, as a second request would. Subscribe must then wait
-// for it before it looks at the list; one that finishes instead reads or
-// writes the list unguarded. The check does not run under the race
+// for it before it looks at the list; one that finishes instead did not
+// wait for the starter's lock, whatever it did in its place (no lock, a
+// sync.Map, a TryLock that gives up). The check does not run under the race
 // detector, and two real requests would collide only by chance: holding
 // the lock makes the verdict certain.
 func (c *checker[E]) guardsTheList() error {
-	mu := mutexOf(c.n)
-	if mu == nil {
+	mus := mutexesOf(c.n)
+	if len(mus) == 0 {
 		return errors.New("step 2/5: the Newsletter no longer has a mutex, yet two requests may subscribe at once: both would read and write its list of subscribers together\n" +
 			"hint: keep the starter's lock in Subscribe; only the task should move")
 	}
 	// alan is on the list since returnsTheEvent: a check of the list made
-	// before taking the lock is caught too. katherine is new.
+	// before taking the lock is caught too, and subscribing him changes
+	// nothing, so each candidate mutex can be tried with him in turn.
+	// katherine is new, and is tried only with the mutex found.
 	for _, email := range []string{"alan@example.com", "katherine@example.com"} {
-		returned, leftLocked := returnsWhileLocked(mu, func() { _, _, _ = subscribe(c.n, context.Background(), email) })
+		var (
+			events     []E
+			err        error
+			returned   bool
+			leftLocked bool
+		)
+		for i, mu := range mus {
+			returned, leftLocked = returnsWhileLocked(mu, func() { events, err, _ = subscribe(c.n, context.Background(), email) })
+			if !returned {
+				mus = mus[i : i+1] // the one Subscribe waits for
+				break
+			}
+		}
 		switch {
 		case returned:
-			return fmt.Errorf("step 2/5: Subscribe(ctx, %q) returned while another goroutine held the newsletter's mutex: it used the list of subscribers without the lock, "+
-				"so two requests at once could both subscribe one address, or corrupt the map\n"+
-				"hint: keep the starter's lock in Subscribe, held from before the list is read until after it is written; only the task should move", email)
+			// Say only what was seen: Subscribe may have used the list
+			// unguarded, or a sync.Map, or given up on a busy lock.
+			return fmt.Errorf("step 2/5: Subscribe(ctx, %q) returned while another goroutine held the newsletter's mutex: it did not wait for the starter's lock, and returned %+v, %s; "+
+				"that lock keeps two requests at once from both reading and writing the list of subscribers\n"+
+				"hint: keep the starter's lock in Subscribe, waited for and held from before the list is read until after it is written; only the task should move",
+				email, events, describeErr(err))
 		case leftLocked:
 			return fmt.Errorf("step 2/5: Subscribe(ctx, %q) returned with the newsletter's mutex still locked: every later subscription would wait for it forever\n"+
 				"hint: keep the starter's lock in Subscribe, with its deferred unlock, which runs on every return", email)
@@ -41,25 +59,43 @@ func (c *checker[E]) guardsTheList() error {
 	return nil
 }
 
-// mutexOf returns the first sync.Mutex or sync.RWMutex field of the struct
-// n points to, or nil. The field is unexported, hence unsafe: reflect
-// gives the address but would refuse the value.
-func mutexOf(n any) tryLocker {
+// mutexesOf returns the sync.Mutex or sync.RWMutex fields of the struct n
+// points to that may guard the list: the starter's, mu, alone if it is
+// still there; otherwise every one, in declaration order, for the check to
+// find the one Subscribe waits for. A learner may add a mutex of their own,
+// say for the outbox, before mu. The fields are unexported, hence unsafe:
+// reflect gives their address but would refuse their value.
+func mutexesOf(n any) []tryLocker {
 	v := reflect.ValueOf(n)
 	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
 		return nil
 	}
 	v = v.Elem()
+	var all []tryLocker
 	for i := range v.NumField() {
-		f := v.Field(i)
-		switch f.Type() {
+		var mu tryLocker
+		switch f := v.Field(i); f.Type() {
 		case reflect.TypeFor[sync.Mutex]():
-			return (*sync.Mutex)(unsafe.Pointer(f.UnsafeAddr()))
+			mu = (*sync.Mutex)(unsafe.Pointer(f.UnsafeAddr()))
 		case reflect.TypeFor[sync.RWMutex]():
-			return (*sync.RWMutex)(unsafe.Pointer(f.UnsafeAddr()))
+			mu = (*sync.RWMutex)(unsafe.Pointer(f.UnsafeAddr()))
+		default:
+			continue
 		}
+		if v.Type().Field(i).Name == "mu" {
+			return []tryLocker{mu}
+		}
+		all = append(all, mu)
 	}
-	return nil
+	return all
+}
+
+// describeErr says err's text, quoted, or that there was none.
+func describeErr(err error) string {
+	if err == nil {
+		return "no error"
+	}
+	return fmt.Sprintf("%q", err)
 }
 
 type tryLocker interface {

@@ -1,4 +1,4 @@
-// want: step 3/4: the digest was cancelled while send was mailing the second recipient, and the context send had been handed did not end
+// want: step 1/4: SendDigest handed send a context with a deadline 1m0s away, though the caller's context has none
 // Package exercise is the starter code of lesson 02-async: a digest mailer
 // that must stop when its context is cancelled.
 //

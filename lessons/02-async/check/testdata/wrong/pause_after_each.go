@@ -1,4 +1,4 @@
-// want: step 1/4: sending to 5 recipients 1s apart took 5s, want 4s
+// want: step 1/4: sending to 5 recipients 1s apart, each send taking 300ms, took 6.5s, want 5.5s
 // Package exercise is the starter code of lesson 02-async: a digest mailer
 // that must stop when its context is cancelled.
 //

@@ -1,4 +1,4 @@
-// want: then was still waiting 6m40s later, with nothing cancelled: its pause never ended
+// want: then was still waiting 9m10s later, with nothing cancelled: its pause never ended
 // Package exercise is the starter code of lesson 02-async: a digest mailer
 // that must stop when its context is cancelled.
 //
