@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -48,4 +49,13 @@ func sameSet(a, b []string) bool {
 func quoteAll(s []string) string {
 	b, _ := json.Marshal(s)
 	return strings.ReplaceAll(string(b), `","`, `", "`)
+}
+
+// answer describes a response for a message: "200", or "400 {...}" when it
+// has a body.
+func answer(status int, body string) string {
+	if body == "" {
+		return strconv.Itoa(status)
+	}
+	return strconv.Itoa(status) + " " + body
 }

@@ -13,7 +13,7 @@ import (
 // the exercise's check_test.go: the learner's func TestNotification(t
 // *testing.T), in notification_test.go, must pass against lesson 01's app,
 // also when its tasks run late, without leaving anything running; it must
-// fail against five broken copies of the app; and it must not sleep, poll,
+// fail against eight broken copies of the app; and it must not sleep, poll,
 // or call t.Fatal from a function it hands to the app.
 //
 // The check builds the learner's package's tests once with go test -c, in
@@ -23,7 +23,7 @@ import (
 // from that binary once per app. An overlay given to the go command in
 // GOFLAGS applies to the build too.
 //
-// The error's first line is "step N/8: what is wrong"; its last line may be
+// The error's first line is "step N/11: what is wrong"; its last line may be
 // "hint: what to think about".
 func Exercise(ctx context.Context) error {
 	if os.Getenv(innerEnv) != "" {

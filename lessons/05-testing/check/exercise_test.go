@@ -18,7 +18,7 @@ import (
 func TestStarterFails(t *testing.T) {
 	t.Parallel()
 	err := exercise(t.Context(), exerciseDir(t), nil)
-	want := "step 3/8: your test passed where it must fail, against a copy of the app that answers 202 and queues no task, so log.txt never appears"
+	want := "step 3/11: your test passed where it must fail, against a copy of the app that answers 202 and queues no task, so log.txt never appears"
 	if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), "\nhint: ") {
 		t.Errorf("the starter: check said %v\nwant a message starting %q, with a hint", err, want)
 	}

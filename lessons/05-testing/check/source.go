@@ -27,6 +27,7 @@ type source struct {
 	sleeps  []token.Pos // calls of time.Sleep
 	timers  []token.Pos // time.After, time.Tick, time.NewTimer, time.NewTicker, time.AfterFunc
 	polls   []token.Pos // for loops that read a file or the runner's Stats each time round
+	stats   bool        // one of polls asks the runner's Stats, not a file
 	fatals  []token.Pos // t.Fatal and the like inside a function handed to other code
 	waits   []token.Pos // in the test: calls of a Wait or Shutdown method
 	reads   []token.Pos // in the test: os.ReadFile, os.Open, os.Stat
@@ -115,8 +116,9 @@ func (s *source) inspect(f *ast.File, imports map[string]string) {
 		inTest := s.test != nil && n.Pos() >= s.test.Pos() && n.End() <= s.test.End()
 		switch n := n.(type) {
 		case *ast.ForStmt:
-			if readsEachRound(n, osPkg) {
+			if file, stats := readsEachRound(n, osPkg); file || stats {
 				s.polls = append(s.polls, n.Pos())
+				s.stats = s.stats || (stats && !file)
 			}
 		case *ast.CallExpr:
 			fun := n.Fun
@@ -148,7 +150,7 @@ func (s *source) inspect(f *ast.File, imports map[string]string) {
 			case "Error":
 				s.reports = s.reports || len(n.Args) > 0 // not err.Error()
 			}
-			if stopsTest(sel.Sel.Name) && handedOver(stack, sel.X, imports["testing"]) {
+			if stopsTest(sel.Sel.Name) && handedOver(stack, sel.X, imports["testing"], synctestPkg) {
 				s.fatals = append(s.fatals, n.Pos())
 			}
 		}
@@ -158,20 +160,28 @@ func (s *source) inspect(f *ast.File, imports map[string]string) {
 
 // readsEachRound reports whether loop reads a file, or asks a runner for
 // its Stats, in its condition or body: it waits by looking again and again.
-func readsEachRound(loop *ast.ForStmt, osPkg string) bool {
-	found := false
+// The messages name what it looks at.
+func readsEachRound(loop *ast.ForStmt, osPkg string) (file, stats bool) {
 	ast.Inspect(loop, func(n ast.Node) bool {
 		if call, ok := n.(*ast.CallExpr); ok {
 			for _, name := range []string{"ReadFile", "Open", "Stat", "Lstat", "ReadDir"} {
-				found = found || isSel(call.Fun, osPkg, name)
+				file = file || isSel(call.Fun, osPkg, name)
 			}
 			if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Stats" {
-				found = true
+				stats = true
 			}
 		}
-		return !found
+		return true
 	})
-	return found
+	return file, stats
+}
+
+// polled names what the test's polling loops look at, for the messages.
+func (s *source) polled() string {
+	if s.stats {
+		return "the runner's Stats change"
+	}
+	return "log.txt changes"
 }
 
 // stopsTest reports whether a method of that name stops the test's
@@ -189,8 +199,9 @@ func stopsTest(name string) bool {
 // function literal between the two that the code hands to someone else to
 // call: an argument of a call (a task for Add, a handler, a SendFunc) or a
 // go statement. The T's own Run and Cleanup call theirs where t.Fatal
-// works, so those do not count.
-func handedOver(stack []ast.Node, x ast.Expr, testingPkg string) bool {
+// works, so those do not count; nor does synctest.Test, for the T it hands
+// its function, which is the bubble's own and may stop it.
+func handedOver(stack []ast.Node, x ast.Expr, testingPkg, synctestPkg string) bool {
 	id, ok := x.(*ast.Ident)
 	if !ok {
 		return false
@@ -203,7 +214,7 @@ func handedOver(stack []ast.Node, x ast.Expr, testingPkg string) bool {
 			ft = fn.Type
 		case *ast.FuncLit:
 			ft = fn.Type
-			if handsOver(stack[:i], fn, id.Name) {
+			if handsOver(stack[:i], fn, id.Name) && !bubbleOwn(stack[:i], fn, id.Name, testingPkg, synctestPkg) {
 				handed = true
 			}
 		default:
@@ -237,6 +248,17 @@ func handsOver(outer []ast.Node, lit *ast.FuncLit, t string) bool {
 		}
 	}
 	return slices.Contains(call.Args, ast.Expr(lit))
+}
+
+// bubbleOwn reports whether lit, whose enclosing nodes are outer, is the
+// function of synctest.Test(_, lit) and declares t itself: synctest runs it
+// on the bubble's goroutine with a T of its own, where t.Fatal stops the
+// bubble as it would a subtest. The outer test's T, used in there, is
+// still handed over, as is t in a goroutine or hook inside the bubble.
+func bubbleOwn(outer []ast.Node, lit *ast.FuncLit, t, testingPkg, synctestPkg string) bool {
+	call, ok := nodeAt(outer, 1).(*ast.CallExpr)
+	return ok && isSel(call.Fun, synctestPkg, "Test") && len(call.Args) == 2 && call.Args[1] == ast.Expr(lit) &&
+		declaresT(lit.Type, t, testingPkg)
 }
 
 // nodeAt returns the nth node from the end of stack, or nil.

@@ -35,11 +35,15 @@ func TestFatalsHandedOver(t *testing.T) {
 		{"in a go statement", `go func() { t.Fatal("x") }()`, true},
 		{"in a task", `bgtasks.From(ctx).Add("x", func(ctx context.Context) error { t.Fatalf("x"); return nil })`, true},
 		{"in a handler", `h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { t.FailNow() }); _ = h`, true},
+		{"in a synctest bubble, on its own T", `synctest.Test(t, func(t *testing.T) { t.Fatal("x") })`, false},
+		{"in a synctest bubble, on the outer T", `synctest.Test(t, func(st *testing.T) { t.Fatal("x") })`, true},
+		{"in a goroutine in a synctest bubble", `synctest.Test(t, func(t *testing.T) { go func() { t.Fatal("x") }() })`, true},
+		{"in a hook in a synctest bubble", `synctest.Test(t, func(t *testing.T) { bgtasks.WithObserver(func(e bgtasks.Event) { t.Fatal("x") }) })`, true},
 		{"t.Error in a task", `bgtasks.From(ctx).Add("x", func(ctx context.Context) error { t.Error("x"); return nil })`, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := parse(t, "import \"testing\"\n\nfunc TestNotification(t *testing.T) {\n\t"+tt.body+"\n}\n")
+			s := parse(t, "import (\n\t\"testing\"\n\t\"testing/synctest\"\n)\n\nfunc TestNotification(t *testing.T) {\n\t"+tt.body+"\n}\n")
 			if s.test == nil {
 				t.Fatal("no TestNotification found")
 			}

@@ -33,6 +33,15 @@ var steps = []step{
 	{app: "wrongmessage",
 		what: `a copy of the app that logs the message "hello" instead of the one you sent`,
 		hint: "compare each line in full, not just its shape or how many there are"},
+	{app: "swapped",
+		what: `a copy of the app whose tasks run in the other order: log.txt holds the same two lines, but "email sent to ada@example.com" first`,
+		hint: "compare the whole of log.txt at once: the same lines in another order tell another story"},
+	{app: "mailother",
+		what: `a copy of the app that mails someone.else@example.com: the first line of log.txt is right, the second reads "email sent to someone.else@example.com"`,
+		hint: "compare each line in full, not just its shape or how many there are"},
+	{app: "status200",
+		what: "a copy of the app that answers 200 OK instead of 202 Accepted, and writes log.txt as it should",
+		hint: "the exercise expects 202 Accepted: check the response's status as well as log.txt"},
 }
 
 // total counts the check's steps: the runs, then a reading of the source.

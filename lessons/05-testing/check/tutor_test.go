@@ -26,8 +26,8 @@ func TestCheckAsTheTutorRunsIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Passed || res.Step != "3/8" || !strings.HasPrefix(res.Message, "your test passed where it must fail") || res.Hint == "" {
-		t.Errorf("the starter: passed %v, step %q, message %q, hint %q; want step 3/8 with a hint\n%s",
+	if res.Passed || res.Step != "3/11" || !strings.HasPrefix(res.Message, "your test passed where it must fail") || res.Hint == "" {
+		t.Errorf("the starter: passed %v, step %q, message %q, hint %q; want step 3/11 with a hint\n%s",
 			res.Passed, res.Step, res.Message, res.Hint, res.Output)
 	}
 

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"io/fs"
 	"slices"
 	"strings"
 )
@@ -22,7 +23,7 @@ func judge(st step, res result, src *source) string {
 	case res.skipped:
 		return fmt.Sprintf("your test skipped itself, against %s: a skipped test proves nothing.\nhint: a test with no reason to skip runs every time", st.what)
 	case st.pass && !res.passed:
-		cause, hint := src.tooEarly(st)
+		cause, hint := src.tooEarly(st, res.said())
 		return fmt.Sprintf("your test failed where it must pass, against %s. It reported:\n%s%s\nhint: %s",
 			st.what, quote(res.said(), 12), cause, hint)
 	case st.pass:
@@ -91,16 +92,26 @@ func (s *source) unfit() string {
 	return ""
 }
 
-// tooEarly explains a test that failed where it must pass: at the first
-// step, most likely because it did not wait for the tasks.
-func (s *source) tooEarly(st step) (cause, hint string) {
+// tooEarly explains a test that failed where it must pass, having reported
+// said: at the first step, most likely because it did not wait for the
+// tasks.
+func (s *source) tooEarly(st step, said []string) (cause, hint string) {
 	const guess = "a sleep guesses how long the tasks take, and on a busy machine every guess is wrong some day: wait for the tasks themselves"
+	// A test that waits, yet finds no log.txt, waited for the wrong thing
+	// or at the wrong time, or looked in the wrong folder: its expectations
+	// were never compared with anything.
+	missing := len(s.waits) > 0 && slices.ContainsFunc(said, logMissing)
+	const missingCause = "\nYour test waits for the tasks, but its own report shows log.txt missing: it read log.txt before the tasks had written it, or from another folder than the one the app writes in."
+	const missingHint = "read log.txt from the very folder you gave the app, once the wait for this request's tasks, on the runner the app uses, has returned"
 	if st.app != steps[0].app {
+		if missing {
+			return missingCause, missingHint
+		}
 		return "", "the app is right here: send the request the exercise describes, and expect exactly what the app writes"
 	}
 	switch {
 	case len(s.polls) > 0:
-		return fmt.Sprintf("\nYour test polls: the loop at %s looks again and again until log.txt changes, but here the tasks run only once your test waits for them.", s.at(s.polls)),
+		return fmt.Sprintf("\nYour test polls: the loop at %s looks again and again until %s, but here the tasks run only once your test waits for them.", s.at(s.polls), s.polled()),
 			"a loop that looks until something changes guesses how long the work takes, as a sleep does: wait for the tasks themselves"
 	case len(s.sleeps) > 0:
 		return fmt.Sprintf("\nYour test sleeps (time.Sleep at %s) instead of waiting for the tasks; here no sleep is long enough.", s.at(s.sleeps)), guess
@@ -109,6 +120,8 @@ func (s *source) tooEarly(st step) (cause, hint string) {
 	case len(s.waits) > 0 && len(s.reads) > 0 && s.reads[0] < s.waits[0]:
 		return fmt.Sprintf("\nYour test looks at log.txt (%s) before it waits for the tasks (%s).", s.at(s.reads[:1]), s.at(s.waits[:1])),
 			"the tasks have run only once the wait is over: wait first, then look"
+	case missing:
+		return missingCause, missingHint
 	case len(s.waits) > 0 || (s.synchronous && s.recorder && !s.server):
 		return "\nYour test waits for the tasks, so it should pass here: what it expects differs from what the app writes.",
 			"compare what your test expects with the two lines the exercise names, character by character"
@@ -123,10 +136,18 @@ func (s *source) tooEarly(st step) (cause, hint string) {
 		"look at log.txt only once the request's tasks have ended; the runner knows when that is"
 }
 
+// logMissing reports whether a line the test printed says a file does not
+// exist: on Unix "no such file or directory", on Windows "cannot find the
+// file".
+func logMissing(line string) bool {
+	return strings.Contains(line, "log.txt") &&
+		(strings.Contains(line, "no such file or directory") || strings.Contains(line, "cannot find the file") || strings.Contains(line, fs.ErrNotExist.Error()))
+}
+
 // hangs explains a test that never finished where it must pass.
 func (s *source) hangs() (cause, hint string) {
 	if len(s.polls) > 0 {
-		return fmt.Sprintf("\nYour test polls: the loop at %s looks until log.txt changes, but here the tasks run only once your test waits for them.", s.at(s.polls)),
+		return fmt.Sprintf("\nYour test polls: the loop at %s looks until %s, but here the tasks run only once your test waits for them.", s.at(s.polls), s.polled()),
 			"a test must end by itself: wait for the tasks with the runner, never for a line that may not come"
 	}
 	return "", "a test must end by itself: wait for the tasks with the runner, never for a line that may not come"
