@@ -1,18 +1,21 @@
 // Package checktest proves a lesson's exercise check by running it as the
 // tutor does, with go test -tags check on the exercise's folder, and other
 // code in the starter's place through a go build overlay, so that nothing
-// on disk changes. A lesson's check tests prove it three ways:
+// on disk changes. A lesson's check tests prove it four ways:
 //
 //	func TestCheckVerdicts(t *testing.T) {
 //		checktest.Starter(t, "01-basic", "step 1/6: POST /orders got no answer")
 //		checktest.Solution(t, "01-basic")
 //		checktest.Wrong(t, "01-basic")
+//		checktest.Right(t, "01-basic")
 //	}
 //
 // Each check is a go test process of its own, so they run as parallel
 // subtests. A wrong solution is a whole-file replacement of the starter's
 // Go file, kept in the lesson's check/testdata/wrong/NAME.go, whose first
-// line, "// want: TEXT", holds part of what the learner must read.
+// line, "// want: TEXT", holds part of what the learner must read. A
+// right solution, in check/testdata/right/NAME.go, is written otherwise
+// than the course's and must pass.
 package checktest
 
 import (
@@ -91,29 +94,51 @@ func Solution(t *testing.T, slug string) {
 // read the text of its "// want: " line, and no line of the solution.
 func Wrong(t *testing.T, slug string) {
 	t.Helper()
-	wrongs, _ := filepath.Glob(filepath.Join(lessonDir(t, slug), "check", "testdata", "wrong", "*.go"))
-	if len(wrongs) == 0 {
-		t.Fatalf("%s has no wrong solutions in check/testdata/wrong", slug)
+	variants(t, slug, "wrong", func(t *testing.T, path string, b []byte, res check.Result) {
+		want, ok := wantLine(b)
+		if !ok {
+			t.Fatalf("%s: the first line must be // want: TEXT", path)
+		}
+		mustFail(t, slug, res, want)
+	})
+}
+
+// Right checks the exercise once per file in the lesson's
+// check/testdata/right, each in a parallel subtest "right/NAME" with the
+// file in place of the starter's Go file: solutions written otherwise than
+// the course's, which the check must pass all the same.
+func Right(t *testing.T, slug string) {
+	t.Helper()
+	variants(t, slug, "right", func(t *testing.T, _ string, _ []byte, res check.Result) {
+		if !res.Passed {
+			t.Errorf("a right solution fails its check: the learner reads\n%s\ngo test said:\n%s", Text(res), res.Output)
+		}
+	})
+}
+
+// variants runs the check once per Go file in the lesson's
+// check/testdata/DIR, in place of the starter's Go file, and hands judge
+// the result.
+func variants(t *testing.T, slug, dir string, judge func(t *testing.T, path string, b []byte, res check.Result)) {
+	t.Helper()
+	paths, _ := filepath.Glob(filepath.Join(lessonDir(t, slug), "check", "testdata", dir, "*.go"))
+	if len(paths) == 0 {
+		t.Fatalf("%s has no solutions in check/testdata/%s", slug, dir)
 	}
 	starter := goFiles(t, filepath.Join(lessonDir(t, slug), "exercise"))
 	if len(starter) != 1 {
-		t.Fatalf("%s's starter has %d Go files; a wrong solution replaces the one", slug, len(starter))
+		t.Fatalf("%s's starter has %d Go files; a solution in testdata replaces the one", slug, len(starter))
 	}
-	t.Run("wrong", func(t *testing.T) {
+	t.Run(dir, func(t *testing.T) {
 		t.Parallel()
-		for _, path := range wrongs {
+		for _, path := range paths {
 			t.Run(strings.TrimSuffix(filepath.Base(path), ".go"), func(t *testing.T) {
 				t.Parallel()
 				b, err := os.ReadFile(path)
 				if err != nil {
 					t.Fatal(err)
 				}
-				want, ok := wantLine(b)
-				if !ok {
-					t.Fatalf("%s: the first line must be // want: TEXT", path)
-				}
-				res := run(t, slug, map[string][]byte{filepath.Base(starter[0]): b})
-				mustFail(t, slug, res, want)
+				judge(t, path, b, run(t, slug, map[string][]byte{filepath.Base(starter[0]): b}))
 			})
 		}
 	})

@@ -13,6 +13,7 @@ func TestCheckVerdicts(t *testing.T) {
 	checktest.Starter(t, "01-basic", "step 1/6: POST /orders got no answer within 10s, while the confirmation mail was still being sent")
 	checktest.Solution(t, "01-basic")
 	checktest.Wrong(t, "01-basic")
+	checktest.Right(t, "01-basic")
 }
 
 // The hints go from the idea to the API to the code, and only the last

@@ -13,6 +13,7 @@ func TestCheckVerdicts(t *testing.T) {
 	checktest.Starter(t, "02-async", "step 3/4: SendDigest went on waiting after its context was cancelled; it sent to 5 recipients in all")
 	checktest.Solution(t, "02-async")
 	checktest.Wrong(t, "02-async")
+	checktest.Right(t, "02-async")
 }
 
 // The hints go from the idea to the API to the code, and only the last

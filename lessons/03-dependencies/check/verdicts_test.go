@@ -13,6 +13,7 @@ func TestCheckVerdicts(t *testing.T) {
 	checktest.Starter(t, "03-dependencies", "step 1/5: Subscribe panicked when called outside an HTTP request")
 	checktest.Solution(t, "03-dependencies")
 	checktest.Wrong(t, "03-dependencies")
+	checktest.Right(t, "03-dependencies")
 }
 
 // The hints go from the idea to the API to the code, and only the last

@@ -13,6 +13,7 @@ func TestCheckVerdicts(t *testing.T) {
 	checktest.Starter(t, "06-durable", "step 1/4: POST /subscribers answered 201 for ada@example.com, but no welcome job was queued")
 	checktest.Solution(t, "06-durable")
 	checktest.Wrong(t, "06-durable")
+	checktest.Right(t, "06-durable")
 }
 
 // The hints go from the idea to the API to the code, and only the last
