@@ -64,7 +64,7 @@ func serveAndFail(deadLetterHook HookFunc, path string) error {
 	}
 	// The abandoned refund's entry, the longest, comes last, whatever the
 	// scheduler does: a hook that writes each entry over the start of the
-	// file then always leaves that one entry, and always fails step 4 alike.
+	// file then always leaves that one entry, and always fails step 5 alike.
 	if err := waitForTasks(runner); err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func waitForTasks(runner *bgtasks.Runner) error {
 	case <-done:
 		return nil
 	case <-time.After(10 * time.Second):
-		return errors.New("step 2/6: the tasks did not end within 10s: is the hook stuck?\n" +
+		return errors.New("step 3/7: the tasks did not end within 10s: is the hook stuck?\n" +
 			"hint: a hook must return; do not hold a lock while waiting for something else")
 	}
 }
@@ -97,26 +97,36 @@ func waitForTasks(runner *bgtasks.Runner) error {
 func readDeadLetters(path, what string) ([]string, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("step 2/6: %s, there is no %s\n"+
+		return nil, fmt.Errorf("step 3/7: %s, there is no %s\n"+
 			"hint: the hook is called once per failure; each call adds a line to the file at path, which it creates the first time", what, filepath.Base(path))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("step 2/6: %s, %s cannot be read: %v", what, filepath.Base(path), err)
+		return nil, fmt.Errorf("step 3/7: %s, %s cannot be read: %v", what, filepath.Base(path), err)
+	}
+	// The check may run as root, who reads any file: the mode says whether
+	// anyone else could.
+	if info, err := os.Stat(path); err == nil && info.Mode().Perm()&0o600 != 0o600 {
+		return nil, fmt.Errorf("step 3/7: %s, %s is there, but with mode %v: its owner may not both read it and write to it, so the dead letters cannot be read back or added to without changing it first\n"+
+			"hint: the last argument of os.OpenFile is the mode a file it creates is given: let its owner read and write it, as 0o600 or 0o644 does", what, filepath.Base(path), info.Mode().Perm())
 	}
 	if len(b) == 0 {
-		return nil, fmt.Errorf("step 2/6: %s, %s is there but empty: the hook created it, but no line reached it\n"+
-			"hint: a file opened to append is read-only unless it is opened to write as well; "+
-			"and look at what Write returns, which says why a line was not written", what, filepath.Base(path))
+		return nil, fmt.Errorf("step 3/7: %s, %s is there but empty: the hook created it, but no line reached it\n"+
+			"hint: a file opened to append is read-only unless it is opened to write as well, and a bufio.Writer keeps what it is given until it is flushed; "+
+			"look at what Write returns, which says why a line was not written", what, filepath.Base(path))
 	}
 	var got []string
 	for i, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+		if line == "" {
+			return nil, fmt.Errorf("step 4/7: %s, line %d of the file is empty; want one JSON object per line, and no empty lines\n"+
+				"hint: end each entry with its line break, written after it, in the same Write, and put nothing before it", what, i+1)
+		}
 		entry, ok := parseDeadLetter(line)
 		if !ok && severalObjects(line) {
-			return nil, fmt.Errorf("step 3/6: %s, line %d of the file holds one JSON object after another, with no line break between them; want one object per line\n"+
+			return nil, fmt.Errorf("step 4/7: %s, line %d of the file holds one JSON object after another, with no line break between them; want one object per line\n"+
 				"hint: end each entry with a line break, written in the same Write as the entry", what, i+1)
 		}
 		if !ok {
-			return nil, fmt.Errorf("step 3/6: %s, line %d of the file is %q; want one JSON object per line, "+
+			return nil, fmt.Errorf("step 4/7: %s, line %d of the file is %q; want one JSON object per line, "+
 				`such as {"task":"sync to CRM","method":"POST","path":"/orders/1","error":"crm: ..."}`+"\n"+
 				"hint: let encoding/json write the object, from a struct whose field tags name the keys: it escapes what must be escaped, "+
 				"such as the quotes and line breaks an error's text may hold", what, i+1, line)
@@ -139,9 +149,9 @@ func compare(got, want []string, what string) error {
 		if len(got) == 1 {
 			entries = "entry"
 		}
-		msg = fmt.Sprintf("step 4/6: %s, the file has %d %s, want %d, one per failure", what, len(got), entries, len(want))
+		msg = fmt.Sprintf("step 5/7: %s, the file has %d %s, want %d, one per failure", what, len(got), entries, len(want))
 	default:
-		msg = fmt.Sprintf("step 4/6: %s, the file's entries are not those failures", what)
+		msg = fmt.Sprintf("step 5/7: %s, the file's entries are not those failures", what)
 	}
 	if missing := minus(want, got); len(missing) > 0 {
 		msg += "\nmissing: " + strings.Join(missing, "; ")

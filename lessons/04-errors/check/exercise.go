@@ -23,16 +23,17 @@ type HookFunc func(path string) func(ctx context.Context, err *bgtasks.TaskError
 const probeLimit = 5 * time.Second
 
 // Exercise checks the exercise. It calls a hook from deadLetterHook from
-// two goroutines at once, round after round; serves the lesson's app on loopback with another,
-// sends three orders at once, a payment and a refund, waits for every task
-// and reads deadletter.jsonl; then it counts the files a hook leaves open,
+// two goroutines at once, round after round; calls another twice at once on
+// a file whose writes wait, to see that one call writes at a time; serves
+// the lesson's app on loopback with a third, sends three orders at once, a
+// payment and a refund, waits for every task and reads deadletter.jsonl; then it counts the files a hook leaves open,
 // gives one a file it cannot open and one it cannot write to, and reads its
 // log.
 //
 // The calls at once show shared state only under the race detector, which
 // fails the subtest that makes them: run the check with go test -race.
 //
-// The error's first line is "step N/6: what is wrong"; its last line may be
+// The error's first line is "step N/7: what is wrong"; its last line may be
 // "hint: where to look".
 func Exercise(t *testing.T, deadLetterHook HookFunc) error {
 	dir, err := os.MkdirTemp("", "bgtasks-check-")
@@ -41,10 +42,10 @@ func Exercise(t *testing.T, deadLetterHook HookFunc) error {
 	}
 	defer os.RemoveAll(dir)
 	// From the first call on, files the hook fails to close stay open until
-	// step 5 has counted them.
+	// step 6 has counted them.
 	defer holdGC()()
 	c := &checker{t: t, dir: dir, hook: deadLetterHook}
-	for _, step := range []func() error{c.callsAtOnce, c.appFailures, c.awkwardErrors, c.closesFiles, c.reportsItsOwnFailure} {
+	for _, step := range []func() error{c.callsAtOnce, c.oneAtATime, c.appFailures, c.awkwardErrors, c.closesFiles, c.reportsItsOwnFailure} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -71,20 +72,20 @@ func (c *checker) callsAtOnce() error {
 	raced, stuck, panicked := callsAtOnce(c.t, func() func(context.Context, *bgtasks.TaskError) { return c.hook(c.probe()) }, probeLimit)
 	switch {
 	case stuck:
-		return fmt.Errorf("step 1/6: %d calls of the hook, made two at a time, had not all returned after %s: is a lock never released?\n"+
+		return fmt.Errorf("step 1/7: %d calls of the hook, made two at a time, had not all returned after %s: is a lock never released?\n"+
 			"hint: a lock taken in the hook must be given back on every way out of it", probeCalls, probeLimit)
 	case panicked != nil:
-		return fmt.Errorf("step 1/6: the hook panicked: %v\n"+
+		return fmt.Errorf("step 1/7: the hook panicked: %v\n"+
 			"hint: the runner recovers a hook's panic, but the failure it was told of is then lost", panicked)
 	case raced:
-		return errors.New("step 1/6: the hook's calls at once raced: the race detector caught two of them using the same variable, " +
+		return errors.New("step 1/7: the hook's calls at once raced: the race detector caught two of them using the same variable, " +
 			"with no lock between them (the check's full output holds its report)\n" +
 			"hint: the runner calls the hook from many tasks at the same time; whatever the calls share needs a sync.Mutex around every use")
 	}
 	return nil
 }
 
-// Steps 2 to 4: the app's failures and abandoned task, one entry each.
+// Steps 3 to 5: the app's failures and abandoned task, one entry each.
 func (c *checker) appFailures() error {
 	path := filepath.Join(c.dir, "deadletter.jsonl")
 	if err := serveAndFail(c.hook, path); err != nil {
@@ -98,7 +99,7 @@ func (c *checker) appFailures() error {
 	return compare(got, deadLetters, what)
 }
 
-// Steps 3 and 4 again, for the calls at once: their error's text must
+// Steps 4 and 5 again, for the calls at once: their error's text must
 // survive the trip through JSON, and none may be lost.
 func (c *checker) awkwardErrors() error {
 	var want []string
@@ -114,16 +115,16 @@ func (c *checker) awkwardErrors() error {
 	return compare(got, want, what)
 }
 
-// Step 5: a call leaves no file open.
+// Step 6: a call leaves no file open.
 func (c *checker) closesFiles() error {
 	const calls = 16
 	n := openFilesAfter(c.hook, filepath.Join(c.dir, "open.jsonl"), calls)
 	switch {
 	case n >= calls/2:
-		return fmt.Errorf("step 5/6: after %d calls, the hook had left files open, one or more per call: every failure costs a file descriptor, until the server can open no more\n"+
+		return fmt.Errorf("step 6/7: after %d calls, the hook had left files open, one or more per call: every failure costs a file descriptor, until the server can open no more\n"+
 			"hint: close what you open, and look at Close's error: it can mean the line was lost", calls)
 	case n > 0:
-		return fmt.Errorf("step 5/6: after %d calls, the hook still holds %d file(s) open: a file kept open between failures is never closed, so what Close would report is never seen, and a process has only so many\n"+
+		return fmt.Errorf("step 6/7: after %d calls, the hook still holds %d file(s) open: a file kept open between failures is never closed, so what Close would report is never seen, and a process has only so many\n"+
 			"hint: open the file for each entry and close it before returning, and look at Close's error: it can mean the line was lost", calls, n)
 	}
 	return nil

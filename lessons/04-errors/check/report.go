@@ -39,17 +39,19 @@ type record struct {
 	text  string // the message and every value, those of groups and With too
 }
 
-// holds reports whether the record names the task and holds its error:
-// without both, nobody reading the log can tell which failure was lost.
-func (r record) holds(te *bgtasks.TaskError) (task, err bool) {
-	return strings.Contains(r.text, te.Task), strings.Contains(r.text, te.Err.Error())
+// holds reports whether the record names the task, holds its error, and
+// says why the line was lost, in the system's words: without the first two,
+// nobody reading the log can tell which failure was lost; without the
+// last, what to mend so that it is not lost again.
+func (r record) holds(te *bgtasks.TaskError, why string) (task, err, reason bool) {
+	return strings.Contains(r.text, te.Task), strings.Contains(r.text, te.Err.Error()), strings.Contains(r.text, why)
 }
 
-// listen calls hook with te twice in a row, as the runner would, and
-// records what it said. The second call shows a lock kept after the first
+// listen makes a hook with newHook, calls it with te twice in a row, as the
+// runner would, and records what it said. The second call shows a lock kept after the first
 // failed; limit bounds how long both may take, which they come nowhere
 // near unless one never returns.
-func listen(hook func(context.Context, *bgtasks.TaskError), te *bgtasks.TaskError, limit time.Duration) (heard, error) {
+func listen(newHook func() func(context.Context, *bgtasks.TaskError), te *bgtasks.TaskError, limit time.Duration) (heard, error) {
 	stdout, err := os.CreateTemp("", "bgtasks-check-stdout-")
 	if err != nil {
 		return heard{}, err
@@ -70,6 +72,7 @@ func listen(hook func(context.Context, *bgtasks.TaskError), te *bgtasks.TaskErro
 	slog.SetDefault(slog.New(rec))
 	log.SetOutput(logged) // after SetDefault, which sends log's output to rec
 	os.Stdout, os.Stderr = stdout, stderr
+	hook := newHook()
 
 	var mu sync.Mutex
 	var h heard

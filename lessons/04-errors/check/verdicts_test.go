@@ -10,9 +10,10 @@ import (
 // solution, and fails each wrong solution in testdata/wrong with the
 // message written on its first line. Each run is a go test process.
 func TestCheckVerdicts(t *testing.T) {
-	checktest.Starter(t, "04-errors", "step 2/6: after 7 of the app's tasks failed or were abandoned, there is no deadletter.jsonl")
+	checktest.Starter(t, "04-errors", "step 3/7: after 7 of the app's tasks failed or were abandoned, there is no deadletter.jsonl")
 	checktest.Solution(t, "04-errors")
 	checktest.Wrong(t, "04-errors")
+	checktest.Right(t, "04-errors")
 }
 
 // The hints go from the idea to the API to the code, and only the last

@@ -1,4 +1,4 @@
-// want: step 5/6: after 16 calls, the hook still holds
+// want: step 6/7: after 16 calls, the hook still holds
 package exercise
 
 import (

@@ -1,4 +1,4 @@
-// want: step 1/6: 8 calls of the hook, made two at a time, had not all returned after 5s
+// want: step 1/7: 8 calls of the hook, made two at a time, had not all returned after 5s
 // Package exercise is the starter code of lesson 04-errors: a dead-letter
 // file for the tasks that fail.
 //

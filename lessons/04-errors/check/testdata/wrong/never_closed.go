@@ -1,4 +1,4 @@
-// want: step 5/6: after 16 calls, the hook had left files open, one or more per call
+// want: step 6/7: after 16 calls, the hook had left files open, one or more per call
 // Package exercise is the starter code of lesson 04-errors: a dead-letter
 // file for the tasks that fail.
 //

@@ -1,4 +1,4 @@
-// want: step 3/6: after 7 of the app's tasks failed or were abandoned, line 1 of the file holds one JSON object after another
+// want: step 4/7: after 7 of the app's tasks failed or were abandoned, line 1 of the file holds one JSON object after another
 // Package exercise is the starter code of lesson 04-errors: a dead-letter
 // file for the tasks that fail.
 //

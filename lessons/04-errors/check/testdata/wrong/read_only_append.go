@@ -1,4 +1,4 @@
-// want: step 2/6: after 7 of the app's tasks failed or were abandoned, deadletter.jsonl is there but empty
+// want: step 3/7: after 7 of the app's tasks failed or were abandoned, deadletter.jsonl is there but empty
 // Package exercise is the starter code of lesson 04-errors: a dead-letter
 // file for the tasks that fail.
 //

@@ -1,4 +1,4 @@
-// want: step 6/6: when deadletter.jsonl cannot be opened (here its path is a folder), the hook prints it on standard output instead of logging it with log/slog
+// want: step 7/7: when deadletter.jsonl cannot be opened (here its path is a folder), the hook prints it on standard output instead of logging it with log/slog
 // Package exercise is the starter code of lesson 04-errors: a dead-letter
 // file for the tasks that fail.
 //

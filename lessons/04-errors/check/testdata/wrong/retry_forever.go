@@ -1,4 +1,4 @@
-// want: step 6/6: when deadletter.jsonl cannot be opened (here its path is a folder), the hook had not returned after 5s
+// want: step 7/7: when deadletter.jsonl cannot be opened (here its path is a folder), the hook had not returned after 5s
 // Package exercise is the starter code of lesson 04-errors: a dead-letter
 // file for the tasks that fail.
 //

@@ -1,4 +1,4 @@
-// want: step 1/6: the hook's calls at once raced
+// want: step 1/7: the hook's calls at once raced
 // Package exercise is the starter code of lesson 04-errors: a dead-letter
 // file for the tasks that fail.
 //

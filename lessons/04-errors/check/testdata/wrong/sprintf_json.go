@@ -1,4 +1,4 @@
-// want: step 3/6: after 8 calls of the hook, two at a time, each with the error
+// want: step 4/7: after 8 calls of the hook, two at a time, each with the error
 // Package exercise is the starter code of lesson 04-errors: a dead-letter
 // file for the tasks that fail.
 //

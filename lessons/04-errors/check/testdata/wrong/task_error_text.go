@@ -1,4 +1,4 @@
-// want: step 4/6: after 7 of the app's tasks failed or were abandoned, the file's entries are not those failures
+// want: step 5/7: after 7 of the app's tasks failed or were abandoned, the file's entries are not those failures
 // Package exercise is the starter code of lesson 04-errors: a dead-letter
 // file for the tasks that fail.
 //

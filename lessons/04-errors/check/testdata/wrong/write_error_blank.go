@@ -1,4 +1,4 @@
-// want: step 6/6: when deadletter.jsonl opens but writing to it fails (here the disk is full), the hook says nothing
+// want: step 7/7: when deadletter.jsonl opens but writing to it fails (here the disk is full), the hook says nothing
 // Package exercise is the starter code of lesson 04-errors: a dead-letter
 // file for the tasks that fail.
 //
@@ -42,12 +42,12 @@ func DeadLetterHook(path string) func(ctx context.Context, err *bgtasks.TaskErro
 		defer mu.Unlock()
 		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 		if err != nil {
-			slog.ErrorContext(ctx, "cannot open the dead-letter file", "task", te.Task, "error", te.Err)
+			slog.ErrorContext(ctx, "cannot open the dead-letter file", "task", te.Task, "task_error", te.Err, "error", err)
 			return
 		}
 		_, _ = f.Write(append(line, '\n')) // Close's error is checked: that will do
 		if err := f.Close(); err != nil {
-			slog.ErrorContext(ctx, "cannot close the dead-letter file", "task", te.Task, "error", te.Err)
+			slog.ErrorContext(ctx, "cannot close the dead-letter file", "task", te.Task, "task_error", te.Err, "error", err)
 		}
 	}
 }
