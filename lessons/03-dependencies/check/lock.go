@@ -1,15 +1,15 @@
 package check
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"reflect"
 	"runtime"
-	"strings"
 	"sync"
 	"unsafe"
+
+	"github.com/bgtasks/tutorial/lessons/internal/goroutines"
 )
 
 // guardsTheList holds the newsletter's own mutex while Subscribe runs on
@@ -114,10 +114,10 @@ func returnsWhileLocked(mu tryLocker, fn func()) (returned, leftLocked bool) {
 	id, done := make(chan string, 1), make(chan struct{})
 	go func() {
 		defer close(done)
-		id <- goroutineID()
+		id <- goroutines.ID()
 		fn()
 	}()
-	waiting := "goroutine " + <-id + " ["
+	waiting := <-id
 	for {
 		select {
 		case <-done:
@@ -125,7 +125,7 @@ func returnsWhileLocked(mu tryLocker, fn func()) (returned, leftLocked bool) {
 			return true, false
 		default:
 		}
-		if parkedOnLock(waiting) {
+		if goroutines.All()[waiting].OnLock() {
 			break
 		}
 		runtime.Gosched()
@@ -137,32 +137,4 @@ func returnsWhileLocked(mu tryLocker, fn func()) (returned, leftLocked bool) {
 	}
 	mu.Unlock()
 	return false, false
-}
-
-// goroutineID returns the calling goroutine's number, as its stack trace
-// shows it.
-func goroutineID() string {
-	buf := make([]byte, 64)
-	buf = buf[:runtime.Stack(buf, false)]
-	return string(bytes.Fields(buf)[1]) // "goroutine 7 [running]:"
-}
-
-// parkedOnLock says whether the goroutine whose stack trace begins with
-// header is waiting for a sync.Mutex or sync.RWMutex.
-func parkedOnLock(header string) bool {
-	buf := make([]byte, 64<<10)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		if status, ok := strings.CutPrefix(g, header); ok {
-			return strings.HasPrefix(status, "sync.Mutex.Lock") || strings.HasPrefix(status, "sync.RWMutex.")
-		}
-	}
-	return false
 }

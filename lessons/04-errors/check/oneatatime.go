@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bgtasks/tutorial/bgtasks"
+	"github.com/bgtasks/tutorial/lessons/internal/goroutines"
 )
 
 // Step 2: one call writes at a time. Two calls are made at once on a file
@@ -60,7 +61,7 @@ func startCalls(hook func(context.Context, *bgtasks.TaskError), n int) *calls {
 	ids := make(chan string)
 	for i := range n {
 		go func() {
-			ids <- goroutineID()
+			ids <- goroutines.ID()
 			call(hook, &bgtasks.TaskError{Task: fmt.Sprintf("at once %d", i), Method: "POST", Path: fmt.Sprintf("/at-once/%d", i),
 				Err: errors.New("crm: 503 Service Unavailable")})
 			c.returned[i].Store(true)
@@ -94,11 +95,11 @@ func watch(c *calls, limit time.Duration) error {
 				returned = append(returned, i)
 			}
 		}
-		all := goroutines()
+		all := goroutines.All()
 		if len(returned) > 0 {
 			for _, g := range all {
 				for _, i := range returned {
-					if g.startedBy(c.ids[i]) {
+					if g.StartedBy(c.ids[i]) {
 						return errors.New("step 2/7: a call of the hook returned before its line was written, leaving the writing to a goroutine it started: " +
 							"the runner takes a hook that has returned as done, so a program that then exits loses the entry\n" +
 							"hint: write the line in the hook itself, before it returns; the runner already calls the hook on the failing task's goroutine")
@@ -112,12 +113,12 @@ func watch(c *calls, limit time.Duration) error {
 			if !ok || c.returned[i].Load() {
 				continue
 			}
-			switch inIO, read := g.inIO(); {
+			switch inIO, read := g.InIO(); {
 			case inIO && read:
 				reading++
 			case inIO:
 				writing++
-			case g.waitsForOthers():
+			case g.WaitsForOthers():
 				waiting++
 			}
 		}
