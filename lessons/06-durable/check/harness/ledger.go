@@ -15,7 +15,7 @@ import (
 )
 
 // A fault is what the check breaks in one attempt of a job, in this order,
-// one fault an attempt, so that a worker that ignores one fault meets no
+// one fault per attempt, so that a worker that ignores one fault meets no
 // other in the same attempt to hide it.
 type fault int
 

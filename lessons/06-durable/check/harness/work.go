@@ -19,7 +19,7 @@ import (
 // recordsOnce is step 3: the jobs are worked through a mail server that
 // refuses the first attempts to each address and then drops the connection
 // after its first delivery, while the ledger breaks each job's later
-// attempts with its faults, one an attempt. Each welcome must still be
+// attempts with its faults, one per attempt. Each welcome must still be
 // mailed, with Work's context and outside any transaction, and recorded
 // exactly once, with its job's id, in the transaction that completes it.
 func (c *checker) recordsOnce(ctx context.Context) error {
@@ -71,7 +71,7 @@ var errSentInTx = errors.New("step 3/4: the welcome was mailed while your worker
 	"hint: send first, then open the transaction that records the welcome and completes the job")
 
 // faults says, for a message, what the check breaks in step 3.
-const faults = "the check fails, once each and one an attempt, the welcome's insert, the job's completion and the commit, " +
+const faults = "the check makes the welcome's insert, the job's completion and the commit each fail once, one per attempt, " +
 	"as a full disk or a lost connection would"
 
 // welcomed checks what became of email's welcome job, once it is final.
